@@ -1,0 +1,1 @@
+"""IRO footprint pipeline."""

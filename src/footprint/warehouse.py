@@ -1,0 +1,47 @@
+"""Connections to the warehouse: a DuckDB file (embedded default) or PostgreSQL (PG* env)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from footprint.settings import Settings
+
+SCHEMAS = ("raw", "staging", "intermediate", "marts")
+
+
+@contextlib.contextmanager
+def connect(settings: Settings | None = None, read_only: bool = False) -> Iterator:
+    """Yield a DB-API connection to the warehouse; the caller commits.
+
+    DuckDB: a connection to the warehouse file. PostgreSQL: psycopg2 with the
+    standard PG* variables (libpq reads them itself).
+    """
+    settings = settings or Settings.from_env()
+    if settings.target == "duckdb":
+        import duckdb
+
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+    else:
+        import psycopg2
+
+        conn = psycopg2.connect("")
+        if read_only:
+            conn.set_session(readonly=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def fetch_all(conn, sql: str, params: tuple | list = ()) -> list[tuple]:
+    """Run a query on either driver and return all rows (both take %s-less SQL + ? or %s params)."""
+    cur = conn.cursor()
+    cur.execute(sql, params) if params else cur.execute(sql)
+    rows = cur.fetchall()
+    return rows
+
+
+def is_duckdb(conn) -> bool:
+    return type(conn).__module__.startswith("duckdb")

@@ -45,3 +45,30 @@ def fetch_all(conn, sql: str, params: tuple | list = ()) -> list[tuple]:
 
 def is_duckdb(conn) -> bool:
     return type(conn).__module__.startswith("duckdb")
+
+
+@contextlib.contextmanager
+def connect_marts(settings: Settings | None = None) -> Iterator:
+    """Yield a read-only connection where the *published* marts are `marts.<table>`.
+
+    DuckDB: the separate marts file (FOOTPRINT_MARTS_PATH) that BI tools open.
+    PostgreSQL: the warehouse database, whose `marts` schema holds the published views.
+    """
+    settings = settings or Settings.from_env()
+    if settings.target == "duckdb":
+        import duckdb
+
+        if not settings.marts_path.exists():
+            from footprint.errors import FootprintError
+
+            raise FootprintError(f"no published marts yet at {settings.marts_path}: run a night first")
+        conn = duckdb.connect(str(settings.marts_path), read_only=True)
+    else:
+        import psycopg2
+
+        conn = psycopg2.connect("")
+        conn.set_session(readonly=True)
+    try:
+        yield conn
+    finally:
+        conn.close()

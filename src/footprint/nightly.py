@@ -1,0 +1,103 @@
+"""One night of the pipeline: wait → load → gate → build → publish.
+
+The DAG calls these functions one task each; `footprint run-night DATE` calls
+them in a row for authorities that schedule with cron instead of Airflow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+
+from footprint.contract import NIGHT_REJECTED
+from footprint.errors import FootprintError
+from footprint.landing import night_dir
+from footprint.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def manifest_arrived(extract_date: dt.date, settings: Settings | None = None) -> bool:
+    from footprint.contract import MANIFEST_NAME
+
+    settings = settings or Settings.from_env()
+    return (night_dir(settings.landing_dir, extract_date) / MANIFEST_NAME).exists()
+
+
+def load(extract_date: dt.date, settings: Settings | None = None) -> dict:
+    from footprint.load import load_night
+
+    settings = settings or Settings.from_env()
+    result = load_night(night_dir(settings.landing_dir, extract_date), settings)
+    log.info("loaded %s (%s): %d rows", extract_date, result.load_type, result.total_rows)
+    return {"extract_date": str(extract_date), "load_type": result.load_type, "rows": result.total_rows}
+
+
+def gate(extract_date: dt.date, settings: Settings | None = None) -> dict:
+    from footprint.quality import validate_night
+
+    settings = settings or Settings.from_env()
+    result = validate_night(extract_date, settings)
+    log.info("validation report: %s", result.report_path)
+    if not result.passed:
+        raise FootprintError(
+            f"night {extract_date} rejected by the quality gate: "
+            f"{len(result.failures)} failed expectation(s); report: {result.report_path}"
+        )
+    return {"extract_date": str(extract_date), "warnings": len(result.warnings), "report": str(result.report_path)}
+
+
+def build(extract_date: dt.date, settings: Settings | None = None) -> None:
+    """dbt build (models and their tests). A night whose build fails is set aside as
+    rejected so later nights are not built on it; reloading the night clears that."""
+    from footprint.dbt_runner import run_dbt
+
+    settings = settings or Settings.from_env()
+    try:
+        run_dbt(["build"], settings)
+    except FootprintError as exc:
+        mark_night(extract_date, NIGHT_REJECTED, {"stage": "dbt build", "error": str(exc)}, settings)
+        raise
+
+
+def publish(settings: Settings | None = None) -> dict:
+    from footprint.publish import publish as publish_marts
+
+    return publish_marts(settings or Settings.from_env())
+
+
+def mark_night(extract_date: dt.date, status: str, detail: dict, settings: Settings) -> None:
+    import json
+
+    from footprint.warehouse import connect, is_duckdb
+
+    with connect(settings) as conn:
+        mark = "?" if is_duckdb(conn) else "%s"
+        conn.cursor().execute(
+            f"update raw.extract_nights set status = {mark}, validation_result = {mark} "
+            f"where extract_date = {mark}",
+            (status, json.dumps(detail, sort_keys=True), extract_date),
+        )
+        conn.commit()
+
+
+def run_night(extract_date: dt.date, settings: Settings | None = None) -> None:
+    settings = settings or Settings.from_env()
+    if not manifest_arrived(extract_date, settings):
+        raise FootprintError(f"night {extract_date} has not arrived: no manifest in {settings.landing_dir}")
+    load(extract_date, settings)
+    gate(extract_date, settings)
+    build(extract_date, settings)
+    publish(settings)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("extract_date", type=dt.date.fromisoformat, help="night to process, YYYY-MM-DD")
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    run_night(args.extract_date)
+    print(f"night {args.extract_date}: loaded, validated, built and published")
+    return 0

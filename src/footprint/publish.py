@@ -1,0 +1,136 @@
+"""Publish the built marts to readers, all at once (write-audit-publish).
+
+dbt builds the marts into the warehouse schema `marts_build`. Readers never
+see that schema; they see what this module publishes after the quality gate
+and dbt's own tests have passed:
+
+* DuckDB: a file of its own (FOOTPRINT_MARTS_PATH) holding nothing but the
+  marts, written aside and renamed into place. A BI tool holding the old file
+  open read-only keeps reading the old inode and never blocks the nightly run,
+  and it has no access to raw case notes.
+* PostgreSQL: each publish moves the built tables into `marts_versions` under
+  a new version suffix and repoints the views in `marts` in one transaction.
+  `create or replace view` keeps the view's grants, and default privileges
+  cover a view created for the first time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from footprint.errors import FootprintError
+from footprint.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BUILD_SCHEMA = "marts_build"
+PUBLISHED_SCHEMA = "marts"
+VERSIONS_SCHEMA = "marts_versions"
+KEEP_VERSIONS = 2  # the live one and the one before it, for readers mid-query
+
+
+def built_tables(conn) -> list[str]:
+    cur = conn.cursor()
+    if _is_duckdb(conn):
+        cur.execute(
+            "select table_name from information_schema.tables where table_catalog = current_database() "
+            "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            (BUILD_SCHEMA,),
+        )
+    else:
+        cur.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = %s and table_type = 'BASE TABLE' order by table_name",
+            (BUILD_SCHEMA,),
+        )
+    return [r[0] for r in cur.fetchall()]
+
+
+def _is_duckdb(conn) -> bool:
+    return type(conn).__module__.startswith("duckdb")
+
+
+def publish(settings: Settings | None = None) -> dict:
+    settings = settings or Settings.from_env()
+    from footprint.warehouse import connect
+
+    with connect(settings) as conn:
+        tables = built_tables(conn)
+        if not tables:
+            raise FootprintError(f"nothing to publish: schema {BUILD_SCHEMA} has no tables (run dbt build first)")
+        if settings.target == "duckdb":
+            _publish_duckdb(conn, tables, settings.marts_path)
+            where = str(settings.marts_path)
+        else:
+            _publish_postgres(conn, tables)
+            where = f"schema {PUBLISHED_SCHEMA}"
+    log.info("published %d marts to %s", len(tables), where)
+    return {"tables": tables, "published_to": where}
+
+
+def _publish_duckdb(conn, tables: list[str], marts_path: Path) -> None:
+    marts_path.parent.mkdir(parents=True, exist_ok=True)
+    staging_file = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.publishing")
+    for leftover in (staging_file, Path(str(staging_file) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    conn.execute(f"attach '{staging_file}' as publishing")
+    try:
+        conn.execute(f"create schema publishing.{PUBLISHED_SCHEMA}")
+        for table in tables:
+            conn.execute(
+                f"create table publishing.{PUBLISHED_SCHEMA}.{table} as "
+                f"select * from {BUILD_SCHEMA}.{table}"  # noqa: S608 - names come from the catalog
+            )
+        conn.execute("checkpoint publishing")
+    finally:
+        conn.execute("detach publishing")
+    # rename(2) is atomic: a reader opens either the old complete file or the new one.
+    os.replace(staging_file, marts_path)
+
+
+def _publish_postgres(conn, tables: list[str]) -> None:
+    version = dt.datetime.now(dt.UTC).strftime("v%Y%m%d%H%M%S%f")
+    cur = conn.cursor()
+    cur.execute(f"create schema if not exists {VERSIONS_SCHEMA}")
+    cur.execute(f"create schema if not exists {PUBLISHED_SCHEMA}")
+    for table in tables:
+        versioned = f"{table}__{version}"
+        cur.execute(f"alter table {BUILD_SCHEMA}.{table} set schema {VERSIONS_SCHEMA}")
+        cur.execute(f"alter table {VERSIONS_SCHEMA}.{table} rename to {versioned}")
+        select = f"select * from {VERSIONS_SCHEMA}.{versioned}"  # noqa: S608
+        cur.execute("savepoint repoint")
+        try:
+            cur.execute(f"create or replace view {PUBLISHED_SCHEMA}.{table} as {select}")
+        except Exception:  # columns changed shape: a new view, grants from default privileges
+            cur.execute("rollback to savepoint repoint")
+            cur.execute(f"drop view if exists {PUBLISHED_SCHEMA}.{table}")
+            cur.execute(f"create view {PUBLISHED_SCHEMA}.{table} as {select}")
+    conn.commit()
+    _drop_old_versions(conn, tables)
+
+
+def _drop_old_versions(conn, tables: list[str]) -> None:
+    cur = conn.cursor()
+    for table in tables:
+        cur.execute(
+            "select table_name from information_schema.tables where table_schema = %s "
+            "and table_name like %s order by table_name desc",
+            (VERSIONS_SCHEMA, f"{table}\\_\\_v%"),
+        )
+        for (old,) in cur.fetchall()[KEEP_VERSIONS:]:
+            cur.execute(f"drop table if exists {VERSIONS_SCHEMA}.{old}")
+    conn.commit()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults()
+
+
+def run(args: argparse.Namespace) -> int:
+    result = publish()
+    print(f"published {len(result['tables'])} marts to {result['published_to']}")
+    return 0

@@ -27,18 +27,22 @@ def manifest_arrived(extract_date: dt.date, settings: Settings | None = None) ->
 
 def load(extract_date: dt.date, settings: Settings | None = None) -> dict:
     from footprint.load import load_night
+    from footprint.roles import LOADER, acting_as
 
     settings = settings or Settings.from_env()
-    result = load_night(night_dir(settings.landing_dir, extract_date), settings)
+    with acting_as(LOADER):
+        result = load_night(night_dir(settings.landing_dir, extract_date), settings)
     log.info("loaded %s (%s): %d rows", extract_date, result.load_type, result.total_rows)
     return {"extract_date": str(extract_date), "load_type": result.load_type, "rows": result.total_rows}
 
 
 def gate(extract_date: dt.date, settings: Settings | None = None) -> dict:
     from footprint.quality import validate_night
+    from footprint.roles import LOADER, acting_as
 
     settings = settings or Settings.from_env()
-    result = validate_night(extract_date, settings)
+    with acting_as(LOADER):
+        result = validate_night(extract_date, settings)
     log.info("validation report: %s", result.report_path)
     if not result.passed:
         raise FootprintError(
@@ -52,19 +56,23 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
     """dbt build (models and their tests). A night whose build fails is set aside as
     rejected so later nights are not built on it; reloading the night clears that."""
     from footprint.dbt_runner import run_dbt
+    from footprint.roles import TRANSFORMER, acting_as
 
     settings = settings or Settings.from_env()
-    try:
-        run_dbt(["build"], settings)
-    except FootprintError as exc:
-        mark_night(extract_date, NIGHT_REJECTED, {"stage": "dbt build", "error": str(exc)}, settings)
-        raise
+    with acting_as(TRANSFORMER):
+        try:
+            run_dbt(["build"], settings)
+        except FootprintError as exc:
+            mark_night(extract_date, NIGHT_REJECTED, {"stage": "dbt build", "error": str(exc)}, settings)
+            raise
 
 
 def publish(settings: Settings | None = None) -> dict:
     from footprint.publish import publish as publish_marts
+    from footprint.roles import TRANSFORMER, acting_as
 
-    return publish_marts(settings or Settings.from_env())
+    with acting_as(TRANSFORMER):
+        return publish_marts(settings or Settings.from_env())
 
 
 def mark_night(extract_date: dt.date, status: str, detail: dict, settings: Settings) -> None:

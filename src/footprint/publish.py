@@ -83,7 +83,7 @@ def _publish_duckdb(conn, tables: list[str], marts_path: Path) -> None:
         for table in tables:
             conn.execute(
                 f"create table publishing.{PUBLISHED_SCHEMA}.{table} as "
-                f"select * from {BUILD_SCHEMA}.{table}"  # noqa: S608 - names come from the catalog
+                f"select * from {BUILD_SCHEMA}.{table}"
             )
         conn.execute("checkpoint publishing")
     finally:
@@ -101,7 +101,7 @@ def _publish_postgres(conn, tables: list[str]) -> None:
         versioned = f"{table}__{version}"
         cur.execute(f"alter table {BUILD_SCHEMA}.{table} set schema {VERSIONS_SCHEMA}")
         cur.execute(f"alter table {VERSIONS_SCHEMA}.{table} rename to {versioned}")
-        select = f"select * from {VERSIONS_SCHEMA}.{versioned}"  # noqa: S608
+        select = f"select * from {VERSIONS_SCHEMA}.{versioned}"
         cur.execute("savepoint repoint")
         try:
             cur.execute(f"create or replace view {PUBLISHED_SCHEMA}.{table} as {select}")

@@ -39,6 +39,7 @@ postgres-binaries:
 
 airflow-init: setup
 	@$(BIN)/airflow db migrate > /dev/null
+	@$(BIN)/airflow pools set footprint_warehouse 1 "Tasks that write the warehouse run one at a time" > /dev/null
 
 demo: setup airflow-init
 	@bash scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_START)"

@@ -16,9 +16,11 @@ from airflow.sdk import Param, dag, get_current_context, task
 
 LONDON = pendulum.timezone("Europe/London")
 # Tasks that write the warehouse share one pool slot: a DuckDB file has a single writer.
-WAREHOUSE_POOL = os.environ.get("FOOTPRINT_WAREHOUSE_POOL", "default_pool")
+WAREHOUSE_POOL = os.environ.get("FOOTPRINT_WAREHOUSE_POOL", "footprint_warehouse")
 WAIT_TIMEOUT = int(os.environ.get("FOOTPRINT_WAIT_TIMEOUT_SECONDS", str(10 * 3600)))
 WAIT_POKE = int(os.environ.get("FOOTPRINT_WAIT_POKE_SECONDS", "300"))
+RETRIES = int(os.environ.get("FOOTPRINT_TASK_RETRIES", "2"))
+RETRY_DELAY = timedelta(seconds=int(os.environ.get("FOOTPRINT_RETRY_DELAY_SECONDS", "300")))
 
 
 def _extract_date():
@@ -39,8 +41,8 @@ def _extract_date():
     max_active_runs=1,
     default_args={
         "owner": "data-team",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
+        "retries": RETRIES,
+        "retry_delay": RETRY_DELAY,
     },
     params={"extract_date": Param("", type="string", description="YYYY-MM-DD to override the night")},
     tags=["footprint", "children-social-care"],

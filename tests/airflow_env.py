@@ -18,6 +18,7 @@ def airflow_env(home: Path, **extra: str) -> dict[str, str]:
         AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__UNIT_TEST_MODE="False",
+        FOOTPRINT_TASK_RETRIES="0",
     )
     env.update(extra)
     return env
@@ -25,6 +26,10 @@ def airflow_env(home: Path, **extra: str) -> dict[str, str]:
 
 def migrate(home: Path) -> None:
     subprocess.run([AIRFLOW, "db", "migrate"], env=airflow_env(home), check=True, capture_output=True)
+    subprocess.run(
+        [AIRFLOW, "pools", "set", "footprint_warehouse", "1", "one warehouse writer at a time"],
+        env=airflow_env(home), check=True, capture_output=True,
+    )
 
 
 def dags_test(home: Path, dag_id: str, date: str, timeout: int = 600, **extra: str) -> subprocess.CompletedProcess:

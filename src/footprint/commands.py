@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("footprint.dbt_runner", "run dbt with the audit criteria (build, test, …)"),
     "publish": ("footprint.publish", "publish the built marts to readers atomically"),
     "run-night": ("footprint.nightly", "load, gate, build and publish one night (what the DAG does)"),
+    "compliance": ("footprint.reports", "per-IRO compliance for a month, from the published marts"),
     "audit": ("footprint.audit", "the hand audit's table for any period, from the marts"),
     "explain": ("footprint.explain", "why a notification got its footprint category"),
     "calendar": ("footprint.calendar", "generate the working-day calendar seed"),

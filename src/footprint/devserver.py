@@ -117,11 +117,13 @@ class PostgresServer:
     def connect_kwargs(self, database: str = "footprint") -> dict:
         return dict(host=self.host, port=self.port, user=self.user, password=self.password, dbname=database)
 
-    def stop(self) -> None:
+    def stop(self, remove: bool = True) -> None:
         try:
             self._run([str(pg_bindir() / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"])
         except subprocess.CalledProcessError:
             pass
+        if remove:
+            shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
 def start_throwaway(base: Path | None = None) -> PostgresServer:

@@ -72,16 +72,41 @@ def read_manifest(folder: Path) -> Manifest:
     return manifest
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+class CsvWriter:
+    """A CSV file written record by record, for writers that fill several files at once.
+
+    Same dialect as `write_csv`; `bom=True` starts the file with a UTF-8 byte-order
+    mark, as some source systems do. `count` is the number of records written.
+    """
+
+    def __init__(self, path: Path, header: Sequence[str], bom: bool = False):
+        self._fh = open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
+        self._writer = csv.writer(self._fh, lineterminator="\n")
+        self._writer.writerow(header)
+        self.count = 0
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self._writer.writerow(row)
+        self.count += 1
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> CsvWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], bom: bool = False
+) -> int:
     """Write an RFC 4180 CSV (CRLF-free, minimal quoting); return the number of records."""
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
+    with CsvWriter(path, header, bom=bom) as writer:
         for row in rows:
             writer.writerow(["" if v is None else v for v in row])
-            count += 1
-    return count
+    return writer.count
 
 
 def write_manifest(

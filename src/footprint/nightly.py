@@ -78,13 +78,12 @@ def publish(settings: Settings | None = None) -> dict:
 def mark_night(extract_date: dt.date, status: str, detail: dict, settings: Settings) -> None:
     import json
 
-    from footprint.warehouse import connect, is_duckdb
+    from footprint.warehouse import connect, execute
 
     with connect(settings) as conn:
-        mark = "?" if is_duckdb(conn) else "%s"
-        conn.cursor().execute(
-            f"update raw.extract_nights set status = {mark}, validation_result = {mark} "
-            f"where extract_date = {mark}",
+        execute(
+            conn,
+            "update raw.extract_nights set status = %s, validation_result = %s where extract_date = %s",
             (status, json.dumps(detail, sort_keys=True), extract_date),
         )
         conn.commit()

@@ -5,7 +5,8 @@ see that schema; they see what this module publishes after the quality gate
 and dbt's own tests have passed:
 
 * DuckDB: a file of its own (FOOTPRINT_MARTS_PATH) holding nothing but the
-  marts, written aside and renamed into place. A BI tool holding the old file
+  marts (in its default schema, so `marts.<table>` reads them when the file is attached
+  as `marts`, and plain `<table>` when a BI tool opens it), written aside and renamed into place. A BI tool holding the old file
   open read-only keeps reading the old inode and never blocks the nightly run,
   and it has no access to raw case notes.
 * PostgreSQL: each publish moves the built tables into `marts_versions` under
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from footprint.errors import FootprintError
 from footprint.settings import Settings
+from footprint.warehouse import is_duckdb
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ KEEP_VERSIONS = 2  # the live one and the one before it, for readers mid-query
 
 def built_tables(conn) -> list[str]:
     cur = conn.cursor()
-    if _is_duckdb(conn):
+    if is_duckdb(conn):
         cur.execute(
             "select table_name from information_schema.tables where table_catalog = current_database() "
             "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
@@ -48,10 +50,6 @@ def built_tables(conn) -> list[str]:
             (BUILD_SCHEMA,),
         )
     return [r[0] for r in cur.fetchall()]
-
-
-def _is_duckdb(conn) -> bool:
-    return type(conn).__module__.startswith("duckdb")
 
 
 def publish(settings: Settings | None = None) -> dict:
@@ -79,12 +77,8 @@ def _publish_duckdb(conn, tables: list[str], marts_path: Path) -> None:
         leftover.unlink(missing_ok=True)
     conn.execute(f"attach '{staging_file}' as publishing")
     try:
-        conn.execute(f"create schema publishing.{PUBLISHED_SCHEMA}")
         for table in tables:
-            conn.execute(
-                f"create table publishing.{PUBLISHED_SCHEMA}.{table} as "
-                f"select * from {BUILD_SCHEMA}.{table}"
-            )
+            conn.execute(f"create table publishing.main.{table} as select * from {BUILD_SCHEMA}.{table}")
         conn.execute("checkpoint publishing")
     finally:
         conn.execute("detach publishing")

@@ -31,20 +31,22 @@ COLUMNS = (
 
 def monthly_rows(conn, month: dt.date | None) -> tuple[dt.date | None, list[dict]]:
     """Rows of the month (the latest month with notifications when `month` is None)."""
-    cur = conn.cursor()
+    from footprint.warehouse import execute
+
     if month is None:
-        cur.execute("select max(period_month) from marts.fct_iro_compliance_monthly where notifications > 0")
-        month = cur.fetchone()[0]
+        month = execute(
+            conn, "select max(period_month) from marts.fct_iro_compliance_monthly where notifications > 0"
+        ).fetchone()[0]
         if month is None:
             return None, []
     names = [name for name, _ in COLUMNS] + ["criteria_version", "as_of"]
-    mark = "?" if type(conn).__module__.startswith("duckdb") else "%s"
-    cur.execute(
+    rows = execute(
+        conn,
         f"select {', '.join(names)} from marts.fct_iro_compliance_monthly "
-        f"where period_month = {mark} order by iro_key = 'unallocated', iro_name, iro_key",
+        "where period_month = %s order by iro_key = 'unallocated', iro_name, iro_key",
         (month,),
-    )
-    return month, [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    ).fetchall()
+    return month, [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _cell(name: str, value) -> str:

@@ -44,14 +44,16 @@ def fetch_all(conn, sql: str, params: tuple | list = ()) -> list[tuple]:
 
 
 def is_duckdb(conn) -> bool:
-    return type(conn).__module__.startswith("duckdb")
+    # duckdb 2.x's connection class lives in the `_duckdb` extension module.
+    return type(conn).__module__.lstrip("_").startswith("duckdb")
 
 
 @contextlib.contextmanager
 def connect_marts(settings: Settings | None = None) -> Iterator:
     """Yield a read-only connection where the *published* marts are `marts.<table>`.
 
-    DuckDB: the separate marts file (FOOTPRINT_MARTS_PATH) that BI tools open.
+    DuckDB: the separate marts file (FOOTPRINT_MARTS_PATH) that BI tools open, attached
+    read-only as catalog `marts` whatever the file is called.
     PostgreSQL: the warehouse database, whose `marts` schema holds the published views.
     """
     settings = settings or Settings.from_env()
@@ -62,7 +64,10 @@ def connect_marts(settings: Settings | None = None) -> Iterator:
             from footprint.errors import FootprintError
 
             raise FootprintError(f"no published marts yet at {settings.marts_path}: run a night first")
-        conn = duckdb.connect(str(settings.marts_path), read_only=True)
+        conn = duckdb.connect(":memory:")
+        path = str(settings.marts_path).replace("'", "''")
+        conn.execute(f"attach '{path}' as marts (read_only)")
+        conn.execute("use marts")
     else:
         import psycopg2
 
@@ -72,3 +77,19 @@ def connect_marts(settings: Settings | None = None) -> Iterator:
         yield conn
     finally:
         conn.close()
+
+
+def execute(conn, sql: str, params: tuple | list = ()):
+    """Run one statement on either driver, inside the connection's transaction; return
+    something with fetchone/fetchall.
+
+    `sql` uses psycopg2's `%s` placeholders (and no literal `%`); DuckDB gets `?`.
+    On DuckDB this runs on the connection itself: its `cursor()` is a second
+    connection with a transaction of its own, so work done through it escapes a
+    `begin ... rollback` on the first.
+    """
+    if is_duckdb(conn):
+        return conn.execute(sql.replace("%s", "?"), list(params))
+    cur = conn.cursor()
+    cur.execute(sql, params) if params else cur.execute(sql)
+    return cur

@@ -1,0 +1,18 @@
+"""Suite of service_involvements.csv: other services open to the child (extension), a full snapshot."""
+
+from footprint.contract import FILES_BY_TABLE
+from footprint.suites import QualityConfig, SuiteBuilder
+
+FILE = FILES_BY_TABLE["service_involvements"]
+REFERENCES = {"serv_person_id": "ssd_person"}
+
+
+def build_suite(config: QualityConfig):
+    return (
+        SuiteBuilder(FILE, config)
+        .contract()
+        .end_not_before_start("serv_start_date", "serv_end_date")
+        .references(REFERENCES)
+        .volume()
+        .suite
+    )

@@ -78,3 +78,32 @@ def test_a_night_that_never_arrives_fails_after_the_timeout(airflow_home, tmp_pa
     assert result.returncode != 0
     assert "AirflowSensorTimeout" in result.stdout + result.stderr
     assert not (tmp_path / "w.duckdb").exists(), "nothing was loaded"
+
+
+def test_dags_test_runs_two_nights_end_to_end_on_the_embedded_default(airflow_home, tmp_path):
+    """`airflow dags test` on SQLite metadata and a DuckDB warehouse, no server: the
+    initial night and the next one are loaded, gated, built and published."""
+    import duckdb
+
+    from tests.pipeline import write_nights
+
+    landing = tmp_path / "landing"
+    nights = write_nights(landing, nights=1)
+    env = {
+        "FOOTPRINT_LANDING_DIR": str(landing),
+        "FOOTPRINT_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+        "FOOTPRINT_REPORTS_DIR": str(tmp_path / "reports"),
+    }
+    for night in nights:
+        result = dags_test(airflow_home, DAG_ID, night.name, **env)
+        assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as conn:
+        statuses = conn.execute("select extract_date::varchar, load_type, status from raw.extract_nights "
+                                "order by 1").fetchall()
+        assert statuses == [(nights[0].name, "initial", "accepted"), (nights[1].name, "nightly", "accepted")]
+    with duckdb.connect(str(tmp_path / "marts.duckdb"), read_only=True) as marts:
+        (as_of,) = marts.execute("select distinct as_of from fct_missing_notifications").fetchone()
+        assert as_of.date().isoformat() == nights[1].name, "the marts reflect the latest night"
+        assert marts.execute("select count(*) from fct_missing_notifications").fetchone()[0] > 0
+    assert (tmp_path / "reports" / nights[1].name).is_dir(), "a validation report per night"

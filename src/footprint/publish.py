@@ -10,9 +10,13 @@ and dbt's own tests have passed:
   open read-only keeps reading the old inode and never blocks the nightly run,
   and it has no access to raw case notes.
 * PostgreSQL: each publish moves the built tables into `marts_versions` under
-  a new version suffix and repoints the views in `marts` in one transaction.
-  `create or replace view` keeps the view's grants, and default privileges
-  cover a view created for the first time.
+  a new version suffix and repoints the views in `marts` (and the restricted
+  worklist's in `restricted`) in one transaction. `create or replace view`
+  keeps the view's grants, and default privileges cover a view created for
+  the first time.
+
+On DuckDB the restricted worklist stays in the warehouse file
+(`restricted_build`): the published file is for BI and holds only the marts.
 """
 
 from __future__ import annotations
@@ -25,31 +29,27 @@ from pathlib import Path
 
 from footprint.errors import FootprintError
 from footprint.settings import Settings
-from footprint.warehouse import is_duckdb
+from footprint.warehouse import execute, is_duckdb
 
 log = logging.getLogger(__name__)
 
 BUILD_SCHEMA = "marts_build"
 PUBLISHED_SCHEMA = "marts"
 VERSIONS_SCHEMA = "marts_versions"
+# build schema -> schema readers see, on PostgreSQL
+POSTGRES_PUBLICATIONS = ((BUILD_SCHEMA, PUBLISHED_SCHEMA), ("restricted_build", "restricted"))
 KEEP_VERSIONS = 2  # the live one and the one before it, for readers mid-query
 
 
-def built_tables(conn) -> list[str]:
-    cur = conn.cursor()
-    if is_duckdb(conn):
-        cur.execute(
-            "select table_name from information_schema.tables where table_catalog = current_database() "
-            "and table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-            (BUILD_SCHEMA,),
-        )
-    else:
-        cur.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = %s and table_type = 'BASE TABLE' order by table_name",
-            (BUILD_SCHEMA,),
-        )
-    return [r[0] for r in cur.fetchall()]
+def built_tables(conn, schema: str = BUILD_SCHEMA) -> list[str]:
+    catalog = "and table_catalog = current_database() " if is_duckdb(conn) else ""
+    rows = execute(
+        conn,
+        "select table_name from information_schema.tables where table_schema = %s "
+        f"{catalog}and table_type = 'BASE TABLE' order by table_name",
+        (schema,),
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def publish(settings: Settings | None = None) -> dict:
@@ -64,7 +64,8 @@ def publish(settings: Settings | None = None) -> dict:
             _publish_duckdb(conn, tables, settings.marts_path)
             where = str(settings.marts_path)
         else:
-            _publish_postgres(conn, tables)
+            _publish_postgres(conn, {published: built_tables(conn, built)
+                                     for built, published in POSTGRES_PUBLICATIONS})
             where = f"schema {PUBLISHED_SCHEMA}"
     log.info("published %d marts to %s", len(tables), where)
     return {"tables": tables, "published_to": where}
@@ -86,28 +87,31 @@ def _publish_duckdb(conn, tables: list[str], marts_path: Path) -> None:
     os.replace(staging_file, marts_path)
 
 
-def _publish_postgres(conn, tables: list[str]) -> None:
+def _publish_postgres(conn, tables_by_schema: dict[str, list[str]]) -> None:
     version = dt.datetime.now(dt.UTC).strftime("v%Y%m%d%H%M%S%f")
     cur = conn.cursor()
     cur.execute(f"create schema if not exists {VERSIONS_SCHEMA}")
-    cur.execute(f"create schema if not exists {PUBLISHED_SCHEMA}")
-    for table in tables:
-        versioned = f"{table}__{version}"
-        cur.execute(f"alter table {BUILD_SCHEMA}.{table} set schema {VERSIONS_SCHEMA}")
-        cur.execute(f"alter table {VERSIONS_SCHEMA}.{table} rename to {versioned}")
-        select = f"select * from {VERSIONS_SCHEMA}.{versioned}"
-        cur.execute("savepoint repoint")
-        try:
-            cur.execute(f"create or replace view {PUBLISHED_SCHEMA}.{table} as {select}")
-        except Exception:  # columns changed shape: a new view, grants from default privileges
-            cur.execute("rollback to savepoint repoint")
-            cur.execute(f"drop view if exists {PUBLISHED_SCHEMA}.{table}")
-            cur.execute(f"create view {PUBLISHED_SCHEMA}.{table} as {select}")
+    built_in = dict((published, built) for built, published in POSTGRES_PUBLICATIONS)
+    for schema, tables in tables_by_schema.items():
+        cur.execute(f"create schema if not exists {schema}")
+        for table in tables:
+            versioned = f"{table}__{version}"
+            cur.execute(f"alter table {built_in[schema]}.{table} set schema {VERSIONS_SCHEMA}")
+            cur.execute(f"alter table {VERSIONS_SCHEMA}.{table} rename to {versioned}")
+            select = f"select * from {VERSIONS_SCHEMA}.{versioned}"
+            cur.execute("savepoint repoint")
+            try:
+                cur.execute(f"create or replace view {schema}.{table} as {select}")
+            except Exception:  # columns changed shape: a new view, grants from default privileges
+                cur.execute("rollback to savepoint repoint")
+                cur.execute(f"drop view if exists {schema}.{table}")
+                cur.execute(f"create view {schema}.{table} as {select}")
     conn.commit()
-    _drop_old_versions(conn, tables)
+    _drop_old_versions(conn, [t for tables in tables_by_schema.values() for t in tables])
 
 
 def _drop_old_versions(conn, tables: list[str]) -> None:
+    """Keep the live version and the one before it: a reader mid-query may still use it."""
     cur = conn.cursor()
     for table in tables:
         cur.execute(

@@ -83,6 +83,8 @@ def init_warehouse(conn) -> list[str]:
     run("revoke create on schema public from public")
     for role in ROLES:
         run(f"grant connect on database {database} to {_ident(role.name)}")
+    # COPY lands in a temporary table before the contract's columns are picked out of it.
+    run(f"grant temporary on database {database} to {loader}, {transformer}")
 
     run(f"create schema if not exists {RAW} authorization {loader}")
     run(f"alter schema {RAW} owner to {loader}")

@@ -1,0 +1,44 @@
+{{ config(alias='footprint_worklist') }}
+
+-- The PM cannot chase a pseudonymous key: for the worklist's rows only, the
+-- source person id the case system knows the child by. Published to schema
+-- `restricted`, which only the IRO service's role reads.
+with
+
+worklist as (
+
+    select * from {{ ref('rpt_footprint_worklist') }}
+
+),
+
+child_pseudonyms as (
+
+    select * from {{ ref('stg_pipeline__child_pseudonyms') }}
+
+),
+
+final as (
+
+    select
+        worklist.notification_key,
+        worklist.notification_id,
+        worklist.missing_episode_id,
+        child_pseudonyms.person_id,
+        worklist.child_key,
+        worklist.iro_professional_id,
+        worklist.iro_name,
+        worklist.iro_team,
+        worklist.notified_at,
+        worklist.due_at,
+        worklist.worklist_status,
+        worklist.hours_until_due,
+        worklist.hours_overdue,
+        worklist.criteria_version,
+        worklist.as_of
+    from worklist
+    inner join child_pseudonyms
+        on worklist.child_key = child_pseudonyms.child_key
+
+)
+
+select * from final

@@ -1,0 +1,99 @@
+-- Per IRO (and one 'unallocated' row) and month of notification: the
+-- figures individual learning is discussed from. Never-notified episodes
+-- are counted apart (not_notified) and stay out of every other figure: an
+-- IRO cannot answer a notification that was not sent.
+with
+
+notifications as (
+
+    select * from {{ ref('fct_missing_notifications') }}
+
+),
+
+attributed as (
+
+    select
+        *,
+        coalesce(iro_professional_id, 'unallocated') as iro_key
+    from notifications
+
+),
+
+labels as (
+
+    -- The IRO's name and team as on their latest notification of the month.
+    select
+        iro_key,
+        period_month,
+        iro_name,
+        iro_team,
+        row_number() over (
+            partition by iro_key, period_month
+            order by clock_start_at desc, notification_key desc
+        ) as recency_rank
+    from attributed
+
+),
+
+figures as (
+
+    select
+        iro_key,
+        period_month,
+        max(iro_professional_id) as iro_professional_id,
+        max(as_of) as as_of,
+        sum(case when is_notified then 1 else 0 end) as notifications,
+        sum(case when is_notified and footprint_category = 'timely_footprint' then 1 else 0 end) as timely_footprint,
+        sum(case when is_notified and footprint_category = 'late_footprint' then 1 else 0 end) as late_footprint,
+        sum(case when is_notified and footprint_category = 'discussed_at_review' then 1 else 0 end)
+            as discussed_at_review,
+        sum(case when is_notified and footprint_category = 'discussed_with_child' then 1 else 0 end)
+            as discussed_with_child,
+        sum(case when is_notified and footprint_category = 'contact_not_about_missing' then 1 else 0 end)
+            as contact_not_about_missing,
+        sum(case when is_notified and footprint_category = 'no_footprint' then 1 else 0 end) as no_footprint,
+        sum(case when is_notified and is_awaiting_footprint then 1 else 0 end) as awaiting_footprint,
+        sum(case when is_notified and is_overdue then 1 else 0 end) as overdue,
+        sum(case when not is_notified then 1 else 0 end) as not_notified,
+        {{ median_hours(
+            "case when is_notified and footprint_category in ('timely_footprint', 'late_footprint')"
+            ~ " then working_hours_to_footprint end"
+        ) }} as median_working_hours_to_footprint
+    from attributed
+    group by iro_key, period_month
+
+),
+
+final as (
+
+    select
+        cast(figures.iro_key as text) as iro_key,
+        cast(figures.iro_professional_id as text) as iro_professional_id,
+        cast(labels.iro_name as text) as iro_name,
+        cast(labels.iro_team as text) as iro_team,
+        cast(figures.period_month as date) as period_month,
+        cast(figures.notifications as bigint) as notifications,
+        cast(figures.timely_footprint as bigint) as timely_footprint,
+        cast(figures.late_footprint as bigint) as late_footprint,
+        cast(figures.discussed_at_review as bigint) as discussed_at_review,
+        cast(figures.discussed_with_child as bigint) as discussed_with_child,
+        cast(figures.contact_not_about_missing as bigint) as contact_not_about_missing,
+        cast(figures.no_footprint as bigint) as no_footprint,
+        cast(figures.awaiting_footprint as bigint) as awaiting_footprint,
+        cast(figures.overdue as bigint) as overdue,
+        cast(figures.not_notified as bigint) as not_notified,
+        {{ ratio('figures.timely_footprint', 'figures.notifications - figures.awaiting_footprint') }}
+            as timely_rate,
+        cast(figures.median_working_hours_to_footprint as numeric(12, 2)) as median_working_hours_to_footprint,
+        {{ criteria_version() }} as criteria_version,
+        cast(figures.as_of as timestamp) as as_of
+    from figures
+    inner join labels
+        on
+            figures.iro_key = labels.iro_key
+            and figures.period_month = labels.period_month
+            and labels.recency_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,97 @@
+-- One row per missing notification, plus one per measured episode never
+-- notified: the row every other figure is counted from. No free text, no
+-- person id, no date of birth: the child is child_key, the evidence a
+-- record id with the reason it counted.
+with
+
+windows as (
+
+    select * from {{ ref('int_notifications__windows') }}
+
+),
+
+states as (
+
+    select * from {{ ref('int_notifications__states') }}
+
+),
+
+working_hours as (
+
+    select * from {{ ref('int_notifications__working_hours') }}
+
+),
+
+child_facts as (
+
+    select * from {{ ref('int_notifications__child_facts') }}
+
+),
+
+child_pseudonyms as (
+
+    select * from {{ ref('stg_pipeline__child_pseudonyms') }}
+
+),
+
+professionals as (
+
+    select * from {{ ref('stg_lcs__professionals') }}
+
+),
+
+final as (
+
+    select
+        cast(windows.notification_key as text) as notification_key,
+        cast(windows.notification_id as text) as notification_id,
+        cast(windows.missing_episode_id as text) as missing_episode_id,
+        cast(child_pseudonyms.child_key as text) as child_key,
+        cast(windows.episode_type as text) as episode_type,
+        windows.is_notified,
+        cast(windows.iro_professional_id as text) as iro_professional_id,
+        cast(professionals.professional_name as text) as iro_name,
+        cast(coalesce(windows.iro_involvement_team, professionals.department) as text) as iro_team,
+        cast(windows.episode_start_at as timestamp) as episode_start_at,
+        cast(windows.episode_end_at as timestamp) as episode_end_at,
+        cast(windows.notified_at as timestamp) as notified_at,
+        cast(windows.clock_start_at as timestamp) as clock_start_at,
+        cast(windows.clock_start_date as date) as period_date,
+        {{ month_of('windows.clock_start_date') }} as period_month,
+        case
+            when windows.is_notified
+                then {{ hours_from_seconds(seconds_between('windows.episode_start_at', 'windows.notified_at')) }}
+        end as notification_delay_hours,
+        cast(windows.due_at as timestamp) as due_at,
+        cast(windows.horizon_at as timestamp) as horizon_at,
+        cast(states.footprint_category as text) as footprint_category,
+        states.is_awaiting_footprint,
+        states.is_overdue,
+        states.is_final,
+        cast(states.footprint_at as timestamp) as footprint_at,
+        cast(working_hours.working_hours_to_footprint as numeric(12, 2)) as working_hours_to_footprint,
+        cast(states.evidence_source as text) as evidence_source,
+        cast(states.evidence_id as text) as evidence_id,
+        cast(states.evidence_at as timestamp) as evidence_at,
+        cast(states.evidence_basis as text) as evidence_basis,
+        cast(child_facts.child_sex as text) as child_sex,
+        cast(child_facts.child_age_at_notification as integer) as child_age_at_notification,
+        child_facts.get_safe_open,
+        cast(child_facts.missing_episodes_prior_90d as integer) as missing_episodes_prior_90d,
+        {{ criteria_version() }} as criteria_version,
+        cast(states.as_of as timestamp) as as_of
+    from windows
+    inner join states
+        on windows.notification_key = states.notification_key
+    inner join working_hours
+        on windows.notification_key = working_hours.notification_key
+    inner join child_facts
+        on windows.notification_key = child_facts.notification_key
+    left join child_pseudonyms
+        on windows.person_id = child_pseudonyms.person_id
+    left join professionals
+        on windows.iro_professional_id = professionals.professional_id
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+-- The same figures for the whole service, month by month: the re-audit as
+-- a trend. Computed from the notification rows, because a median cannot be
+-- summed from the per-IRO table.
+with
+
+notifications as (
+
+    select * from {{ ref('fct_missing_notifications') }}
+
+),
+
+figures as (
+
+    select
+        period_month,
+        max(as_of) as as_of,
+        sum(case when is_notified then 1 else 0 end) as notifications,
+        sum(case when is_notified and iro_professional_id is null then 1 else 0 end) as unallocated_notifications,
+        count(distinct case when is_notified then iro_professional_id end) as iros_notified,
+        sum(case when is_notified and footprint_category = 'timely_footprint' then 1 else 0 end) as timely_footprint,
+        sum(case when is_notified and footprint_category = 'late_footprint' then 1 else 0 end) as late_footprint,
+        sum(case when is_notified and footprint_category = 'discussed_at_review' then 1 else 0 end)
+            as discussed_at_review,
+        sum(case when is_notified and footprint_category = 'discussed_with_child' then 1 else 0 end)
+            as discussed_with_child,
+        sum(case when is_notified and footprint_category = 'contact_not_about_missing' then 1 else 0 end)
+            as contact_not_about_missing,
+        sum(case when is_notified and footprint_category = 'no_footprint' then 1 else 0 end) as no_footprint,
+        sum(case when is_notified and is_awaiting_footprint then 1 else 0 end) as awaiting_footprint,
+        sum(case when is_notified and is_overdue then 1 else 0 end) as overdue,
+        sum(case when not is_notified then 1 else 0 end) as not_notified,
+        {{ median_hours(
+            "case when is_notified and footprint_category in ('timely_footprint', 'late_footprint')"
+            ~ " then working_hours_to_footprint end"
+        ) }} as median_working_hours_to_footprint,
+        {{ median_hours("case when is_notified then notification_delay_hours end") }}
+            as median_notification_delay_hours
+    from notifications
+    group by period_month
+
+),
+
+final as (
+
+    select
+        cast(period_month as date) as period_month,
+        cast(notifications as bigint) as notifications,
+        cast(unallocated_notifications as bigint) as unallocated_notifications,
+        cast(iros_notified as bigint) as iros_notified,
+        cast(timely_footprint as bigint) as timely_footprint,
+        cast(late_footprint as bigint) as late_footprint,
+        cast(discussed_at_review as bigint) as discussed_at_review,
+        cast(discussed_with_child as bigint) as discussed_with_child,
+        cast(contact_not_about_missing as bigint) as contact_not_about_missing,
+        cast(no_footprint as bigint) as no_footprint,
+        cast(awaiting_footprint as bigint) as awaiting_footprint,
+        cast(overdue as bigint) as overdue,
+        cast(not_notified as bigint) as not_notified,
+        {{ ratio('timely_footprint', 'notifications - awaiting_footprint') }} as timely_rate,
+        cast(median_working_hours_to_footprint as numeric(12, 2)) as median_working_hours_to_footprint,
+        cast(median_notification_delay_hours as numeric(12, 2)) as median_notification_delay_hours,
+        {{ criteria_version() }} as criteria_version,
+        cast(as_of as timestamp) as as_of
+    from figures
+
+)
+
+select * from final

@@ -1,0 +1,38 @@
+-- A snapshot file: the latest accepted night's file is the whole truth.
+with
+
+source as (
+
+    select * from {{ source('lcs', 'service_involvements') }}
+
+),
+
+accepted_nights as (
+
+    select * from {{ ref('stg_pipeline__accepted_nights') }}
+
+),
+
+latest_night_rows as (
+
+    select source.*
+    from source
+    inner join accepted_nights
+        on source._extract_date = accepted_nights.extract_date
+    where accepted_nights.is_latest_night
+
+),
+
+final as (
+
+    select
+        {{ parse_id('serv_involvement_id') }} as service_involvement_id,
+        {{ parse_id('serv_person_id') }} as person_id,
+        {{ parse_text('serv_service_name') }} as service_name,
+        {{ parse_date('serv_start_date') }} as service_start_date,
+        {{ parse_date('serv_end_date') }} as service_end_date
+    from latest_night_rows
+
+)
+
+select * from final

@@ -36,11 +36,13 @@ done
 echo
 "$bin/footprint" show
 echo
-echo "== Per-IRO compliance, latest month"
-"$bin/footprint" compliance --latest
-echo
 first_night="$(ls "$FOOTPRINT_LANDING_DIR" | head -1)"
 last_night="$(ls "$FOOTPRINT_LANDING_DIR" | tail -1)"
+# The last complete month: the nights' own month has only days in it.
+month="$(date -d "$(date -d "$last_night" +%Y-%m-01) -1 month" +%Y-%m)"
+echo "== Per-IRO compliance, $month (footprint compliance --month $month)"
+"$bin/footprint" compliance --month "$month"
+echo
 period_start="$(date -d "$first_night -1 year" +%F)"
 echo "== Audit snapshot, $period_start to $last_night"
 "$bin/footprint" audit --from "$period_start" --to "$last_night"

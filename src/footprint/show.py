@@ -41,7 +41,7 @@ def _tables(conn, schema: str) -> set[str]:
 
 def summarise(settings: Settings | None = None) -> Summary:
     from footprint.errors import FootprintError
-    from footprint.warehouse import connect, connect_marts, execute
+    from footprint.warehouse import connect, connect_marts, execute, published_tables
 
     settings = settings or Settings.from_env()
     if settings.target == "duckdb":
@@ -66,7 +66,7 @@ def summarise(settings: Settings | None = None) -> Summary:
         with connect_marts(settings) as conn:
             summary.marts = {
                 table: execute(conn, f"select count(*) from marts.{table}").fetchone()[0]
-                for table in sorted(_tables(conn, "marts"))
+                for table in published_tables(conn)
             } or None
     except FootprintError:
         summary.marts = None

@@ -93,3 +93,13 @@ def execute(conn, sql: str, params: tuple | list = ()):
     cur = conn.cursor()
     cur.execute(sql, params) if params else cur.execute(sql)
     return cur
+
+
+def published_tables(conn) -> list[str]:
+    """Names of the published marts on a `connect_marts` connection (tables on DuckDB, views on PostgreSQL)."""
+    if is_duckdb(conn):
+        sql = ("select table_name from information_schema.tables "
+               "where table_catalog = 'marts' and table_schema = 'main' order by 1")
+    else:
+        sql = "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+    return [r[0] for r in execute(conn, sql).fetchall()]

@@ -297,6 +297,10 @@ def test_extra_columns_never_loaded(target, landing):
                          (SECRET,), conn) == [(0,)], table
         if target == "postgres":
             assert query("select count(*) from pg_class where relname = '_footprint_stage'", conn=conn) == [(0,)]
+            # the metadata domains' defaults were the load's only
+            domains = query("select typname, typdefault from pg_type where typtype = 'd' and typnamespace = "
+                            "'raw'::regnamespace order by 1", conn=conn)
+            assert domains == [(f"meta_{m}", None) for m in ("extract_date", "loaded_at", "produced_at", "source_file")]
 
 
 @pytest.fixture(scope="module")

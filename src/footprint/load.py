@@ -6,7 +6,8 @@ The raw layout (dbt sources, the quality gate and the roles build on it):
   columns in contract order, all text (typing is dbt staging's job), then
   the load metadata META_COLUMNS: `_extract_date` date, `_produced_at`
   timestamp (the manifest's), `_source_file` text, `_source_row` bigint
-  (CSV record number, 1 = first data record), `_loaded_at` timestamp (UTC);
+  (CSV record number, 1 = first data record), `_loaded_at` timestamp (UTC)
+  (on PostgreSQL four of them are domains over those types: see PG_META_DOMAINS);
 * `raw.extract_nights`: one row per night, its manifest facts and its state
   (`loaded`, then `accepted` or `rejected` by the quality gate);
 * `raw.child_pseudonyms` and `raw.pseudonym_key`: see footprint.pseudonym.
@@ -74,6 +75,7 @@ _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .-]{0,63}$")
 # unescaped quotes of `"he said "hi""`, which DuckDB and PostgreSQL would
 # otherwise read differently (PostgreSQL silently drops the quotes).
 _MISPLACED_QUOTE = re.compile(rb'"(?<=[^,\r\n"]")(?:"")*(?=[^,\r\n"])')
+_MISPLACED_QUOTE_TEXT = re.compile(_MISPLACED_QUOTE.pattern.decode())
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _DUCKDB_LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -114,24 +116,27 @@ class NightFile:
 # --- DDL -------------------------------------------------------------------------------------
 
 
-# On PostgreSQL the metadata columns default to this load's values, which the loader sets
-# as transaction-local settings before each COPY: a file with only contract columns is
-# then copied straight into raw. An INSERT ... SELECT from a staging table costs about as
-# much as the COPY itself (row by row, where COPY writes in batches). Defaults, not a
-# per-load ALTER TABLE: that would lock raw against readers for the whole load.
-PG_META_DEFAULTS = {
-    "_extract_date": "current_setting('footprint.extract_date')::date",
-    "_produced_at": "current_setting('footprint.produced_at')::timestamp",
-    "_source_file": "current_setting('footprint.source_file')",
-    "_source_row": "nextval('{seq}')",
-    "_loaded_at": "current_setting('footprint.loaded_at')::timestamp",
-}
 META_TYPES = {
     "_extract_date": "date",
     "_produced_at": "timestamp",
     "_source_file": "text",
     "_source_row": "bigint",
     "_loaded_at": "timestamp",
+}
+
+# PostgreSQL copies a file with only contract columns straight into raw: an INSERT ... SELECT
+# from a stage costs about as much again as the COPY (it writes row by row, COPY in batches).
+# The metadata columns then take defaults, and the defaults must be constants, or they are
+# evaluated for every row (current_setting() per row made the load a third slower). So each
+# metadata column but the row number has a domain of its own, whose default the loader sets
+# to this load's value for the length of its transaction: a domain's default can change
+# without locking the tables that use it (ALTER TABLE ... SET DEFAULT would lock raw against
+# readers for the whole load). The row number comes from a sequence per table.
+PG_META_DOMAINS = {
+    "_extract_date": f"{RAW}.meta_extract_date",
+    "_produced_at": f"{RAW}.meta_produced_at",
+    "_source_file": f"{RAW}.meta_source_file",
+    "_loaded_at": f"{RAW}.meta_loaded_at",
 }
 
 
@@ -142,10 +147,12 @@ def source_row_sequence(spec: FileSpec) -> str:
 def raw_table_ddl(spec: FileSpec, postgres: bool = False) -> str:
     columns = [f"{name} text" for name in spec.column_names]
     for meta in META_COLUMNS:
-        default = ""
-        if postgres:
-            default = " default " + PG_META_DEFAULTS[meta].format(seq=source_row_sequence(spec))
-        columns.append(f"{meta} {META_TYPES[meta]} not null{default}")
+        if not postgres:
+            columns.append(f"{meta} {META_TYPES[meta]} not null")
+        elif meta == "_source_row":
+            columns.append(f"{meta} bigint not null default nextval('{source_row_sequence(spec)}')")
+        else:
+            columns.append(f"{meta} {PG_META_DOMAINS[meta]} not null")
     return f"create table if not exists {RAW}.{spec.table} (\n    " + ",\n    ".join(columns) + "\n)"
 
 
@@ -174,6 +181,10 @@ def ensure_raw_schema(conn) -> None:
         # Checked first: `create schema if not exists` needs CREATE on the database even when
         # the schema exists, and the loader role (footprint.roles) only owns `raw`.
         execute(conn, f"create schema {RAW}")
+    if not is_duckdb(conn):
+        for meta, domain in PG_META_DOMAINS.items():
+            if not execute(conn, "select to_regtype(%s)", (domain,)).fetchone()[0]:
+                execute(conn, f"create domain {domain} as {META_TYPES[meta]}")
     for spec in FILES:
         if is_duckdb(conn):
             execute(conn, raw_table_ddl(spec))
@@ -480,17 +491,19 @@ def locate_problem(path: Path, header: tuple[str, ...], db_line: int | None = No
                     return Problem(record, lines.record_line, None, "not valid CSV")
                 record += 1
                 text = "".join(lines.kept)
-                if '"' in text:
+                # Whole-record tests first (C speed); a field at a time only once one is positive.
+                if _MISPLACED_QUOTE_TEXT.search(text):
                     found = _raw_problem(text)
                     if found:
                         return Problem(record, lines.record_line, column(found[0]), found[1])
                 if not row:
                     return Problem(record, lines.record_line, None, "a blank line")
-                for i, value in enumerate(row):
-                    if _SURROGATE.search(value):
-                        return Problem(record, lines.record_line, column(i), "not valid UTF-8")
-                    if "\x00" in value:
-                        return Problem(record, lines.record_line, column(i), "a NUL byte")
+                if _SURROGATE.search(text) or "\x00" in text:
+                    for i, value in enumerate(row):
+                        if _SURROGATE.search(value):
+                            return Problem(record, lines.record_line, column(i), "not valid UTF-8")
+                        if "\x00" in value:
+                            return Problem(record, lines.record_line, column(i), "a NUL byte")
                 if len(row) < width:
                     return Problem(record, lines.record_line, column(len(row)),
                                    f"missing: the record has {len(row)} fields, the header {width}")
@@ -578,6 +591,12 @@ class _Target:
     def begin(self) -> None:
         pass
 
+    def start_night(self, stamp: _Stamp) -> None:
+        """After the schema exists, before the first file."""
+
+    def end_night(self) -> None:
+        """After the last file, before the commit."""
+
     def commit(self) -> None:
         self.conn.commit()
 
@@ -647,6 +666,20 @@ class _DuckDB(_Target):
 
 
 class _Postgres(_Target):
+    def start_night(self, stamp: _Stamp) -> None:
+        self._set_defaults(_extract_date=stamp.extract_date, _produced_at=stamp.produced_at,
+                           _loaded_at=stamp.loaded_at)
+
+    def end_night(self) -> None:
+        # The defaults are this load's only: nothing else may ever pick them up.
+        for domain in PG_META_DOMAINS.values():
+            self.conn.cursor().execute(f"alter domain {domain} drop default")
+
+    def _set_defaults(self, **values) -> None:
+        cur = self.conn.cursor()
+        for meta, value in values.items():
+            cur.execute(f"alter domain {PG_META_DOMAINS[meta]} set default %s", (value,))
+
     def load_file(self, f: NightFile, stamp: _Stamp) -> int:
         spec = f.spec
         cur = self.conn.cursor()
@@ -657,15 +690,9 @@ class _Postgres(_Target):
         options = "format csv, header true, delimiter ',', quote '\"', escape '\"', encoding 'UTF8'"
         if len(f.header) == len(spec.columns):
             # Only contract columns (check_header saw them all, each once): COPY straight into
-            # raw, in the header's order; the metadata columns take their defaults.
-            cur.execute(
-                "select set_config('footprint.extract_date', %s, true), "
-                "set_config('footprint.produced_at', %s, true), "
-                "set_config('footprint.source_file', %s, true), "
-                "set_config('footprint.loaded_at', %s, true), setval(%s, 1, false)",
-                (stamp.extract_date.isoformat(), stamp.produced_at.isoformat(sep=" "), spec.name,
-                 stamp.loaded_at.isoformat(sep=" "), source_row_sequence(spec)),
-            )
+            # raw, in the header's order; the metadata columns take the load's defaults.
+            self._set_defaults(_source_file=spec.name)
+            cur.execute("select setval(%s, 1, false)", (source_row_sequence(spec),))
             columns = ", ".join(f.header)
             with open(f.path, "rb") as fh:
                 cur.copy_expert(f"copy {RAW}.{spec.table} ({columns}) from stdin with "
@@ -763,6 +790,7 @@ def load_night(folder: Path, settings: Settings | None = None) -> LoadResult:
             target.begin()
             try:
                 ensure_raw_schema(conn)
+                target.start_night(stamp)
                 for i, f in enumerate(files):
                     tick = time.perf_counter()
                     rows[f.spec.name] = _load_one(target, f, stamp, files[: i + 1], scans)
@@ -771,6 +799,7 @@ def load_night(folder: Path, settings: Settings | None = None) -> LoadResult:
                 for f in files:
                     _check_scan(f, scans[f.spec.name])
                 log.debug("byte checks done %.1f s after the last file", time.perf_counter() - tick)
+                target.end_night()
                 _upsert_night(target, manifest, manifest_sha, rows, stamp)
                 tick = time.perf_counter()
                 refresh_child_keys(conn, key, manifest.extract_date)

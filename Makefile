@@ -44,8 +44,8 @@ airflow-init: setup
 demo: setup airflow-init
 	@bash scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_START)"
 
-test: setup postgres-binaries airflow-init
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+test: setup postgres-binaries airflow-init lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 tests
 
 lint: setup
 	$(BIN)/ruff check src dags tests expectations

@@ -4,24 +4,9 @@
 -- so the same version arrives many times; the later night's copy is kept.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'case_notes') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 accepted_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
+    {{ accepted_rows(source('lcs', 'case_notes')) }}
 
 ),
 
@@ -39,10 +24,7 @@ typed as (
         {{ parse_flag('cano_child_seen') }} as is_child_seen,
         {{ parse_text('cano_subject') }} as subject,
         {{ parse_text('cano_text') }} as note_text,
-        {{ parse_timestamp('modified_at') }} as modified_at,
-        {{ parse_flag('is_deleted') }} as is_deleted,
-        _extract_date as extract_date,
-        _source_row as source_row
+        {{ event_file_columns() }}
     from accepted_rows
 
 ),
@@ -51,10 +33,7 @@ one_copy_per_version as (
 
     select
         *,
-        row_number() over (
-            partition by case_note_id, modified_at
-            order by extract_date desc, source_row desc
-        ) as copy_rank
+        {{ latest_version_rank(['case_note_id', 'modified_at']) }} as copy_rank
     from typed
 
 ),

@@ -2,24 +2,9 @@
 -- and a review whose latest version is a deletion is gone.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'ssd_cla_reviews') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 accepted_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
+    {{ accepted_rows(source('lcs', 'ssd_cla_reviews')) }}
 
 ),
 
@@ -33,10 +18,7 @@ typed as (
         {{ parse_flag('clar_cla_review_cancelled') }} as is_cancelled,
         {{ parse_id('clar_chair_professional_id') }} as chair_professional_id,
         {{ parse_text('clar_review_summary') }} as review_summary,
-        {{ parse_timestamp('modified_at') }} as modified_at,
-        {{ parse_flag('is_deleted') }} as is_deleted,
-        _extract_date as extract_date,
-        _source_row as source_row
+        {{ event_file_columns() }}
     from accepted_rows
 
 ),
@@ -45,10 +27,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by cla_review_id
-            order by modified_at desc, extract_date desc, source_row desc
-        ) as recency_rank
+        {{ latest_version_rank('cla_review_id') }} as recency_rank
     from typed
 
 ),

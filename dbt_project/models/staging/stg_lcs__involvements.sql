@@ -2,25 +2,9 @@
 -- an allocation absent from it never happened as far as the audit knows.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'ssd_involvements') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 latest_night_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
-    where accepted_nights.is_latest_night
+    {{ accepted_rows(source('lcs', 'ssd_involvements'), latest_night_only=true) }}
 
 ),
 

@@ -3,24 +3,9 @@
 -- the later night, and a record whose latest version is a deletion is gone.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'ssd_missing') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 accepted_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
+    {{ accepted_rows(source('lcs', 'ssd_missing')) }}
 
 ),
 
@@ -34,10 +19,7 @@ typed as (
         {{ parse_timestamp('miss_missing_episode_end_date') }} as episode_end_at,
         {{ parse_text('miss_missing_rhi_offered') }} as rhi_offered,
         {{ parse_text('miss_missing_rhi_accepted') }} as rhi_accepted,
-        {{ parse_timestamp('modified_at') }} as modified_at,
-        {{ parse_flag('is_deleted') }} as is_deleted,
-        _extract_date as extract_date,
-        _source_row as source_row
+        {{ event_file_columns() }}
     from accepted_rows
 
 ),
@@ -46,10 +28,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by missing_episode_id
-            order by modified_at desc, extract_date desc, source_row desc
-        ) as recency_rank
+        {{ latest_version_rank('missing_episode_id') }} as recency_rank
     from typed
 
 ),

@@ -2,24 +2,9 @@
 -- and a notification whose latest version is a deletion is gone.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'missing_notifications') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 accepted_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
+    {{ accepted_rows(source('lcs', 'missing_notifications')) }}
 
 ),
 
@@ -31,10 +16,7 @@ typed as (
         {{ parse_id('mino_person_id') }} as person_id,
         {{ parse_timestamp('mino_sent_date') }} as sent_at,
         {{ parse_id('mino_sent_by_professional_id') }} as sent_by_professional_id,
-        {{ parse_timestamp('modified_at') }} as modified_at,
-        {{ parse_flag('is_deleted') }} as is_deleted,
-        _extract_date as extract_date,
-        _source_row as source_row
+        {{ event_file_columns() }}
     from accepted_rows
 
 ),
@@ -43,10 +25,7 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by notification_id
-            order by modified_at desc, extract_date desc, source_row desc
-        ) as recency_rank
+        {{ latest_version_rank('notification_id') }} as recency_rank
     from typed
 
 ),

@@ -1,25 +1,9 @@
 -- A snapshot file: the latest accepted night's file is the whole truth.
 with
 
-source as (
-
-    select * from {{ source('lcs', 'ssd_professionals') }}
-
-),
-
-accepted_nights as (
-
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
-
-),
-
 latest_night_rows as (
 
-    select source.*
-    from source
-    inner join accepted_nights
-        on source._extract_date = accepted_nights.extract_date
-    where accepted_nights.is_latest_night
+    {{ accepted_rows(source('lcs', 'ssd_professionals'), latest_night_only=true) }}
 
 ),
 

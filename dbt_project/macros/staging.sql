@@ -1,0 +1,41 @@
+{#- The two rules every stg_lcs__ model reads its raw file by. -#}
+
+{#- The rows of a raw file from the nights the quality gate accepted
+    (stg_pipeline__accepted_nights): a rejected or not yet gated night stays
+    in raw, unread. A snapshot file is the whole truth on the latest accepted
+    night alone, so with latest_night_only an older night's rows are dropped
+    and a record absent from the latest file is gone. -#}
+{% macro accepted_rows(source_relation, latest_night_only=false) -%}
+    select source_rows.*
+    from {{ source_relation }} as source_rows
+    inner join {{ ref('stg_pipeline__accepted_nights') }} as accepted_nights
+        on source_rows._extract_date = accepted_nights.extract_date
+    {%- if latest_night_only %}
+    where accepted_nights.is_latest_night
+    {%- endif %}
+{%- endmacro %}
+
+{#- An event file repeats a record on every night that carries it. This
+    window expression is 1 for the row that wins in each partition_by group
+    (a column or a list of columns): the latest modified_at; a tie goes to
+    the later night, then to the later row of that night's file. Expects the
+    typed columns modified_at, extract_date and source_row. Partitioning by
+    modified_at as well ranks the copies of one version instead: the later
+    night's copy wins. -#}
+{% macro latest_version_rank(partition_by) -%}
+    {%- set columns = [partition_by] if partition_by is string else partition_by -%}
+    row_number() over (
+        partition by {{ columns | join(', ') }}
+        order by modified_at desc, extract_date desc, source_row desc
+    )
+{%- endmacro %}
+
+{#- The columns every event file carries beside its own, typed: which version
+    a row is (modified_at, is_deleted) and which copy (the night and the row
+    of that night's file), as latest_version_rank needs them. -#}
+{% macro event_file_columns() -%}
+    {{ parse_timestamp('modified_at') }} as modified_at,
+    {{ parse_flag('is_deleted') }} as is_deleted,
+    _extract_date as extract_date,
+    _source_row as source_row
+{%- endmacro %}

@@ -10,7 +10,7 @@ import argparse
 import datetime as dt
 import logging
 
-from footprint.contract import NIGHT_REJECTED
+from footprint.contract import NIGHT_ACCEPTED, NIGHT_REJECTED
 from footprint.errors import FootprintError
 from footprint.landing import night_dir
 from footprint.settings import Settings
@@ -50,17 +50,32 @@ def gate(extract_date: dt.date, settings: Settings | None = None) -> dict:
 
 def build(extract_date: dt.date, settings: Settings | None = None) -> None:
     """dbt build (models and their tests). A night whose build fails is set aside as
-    rejected so later nights are not built on it; reloading the night clears that."""
+    rejected so later nights are not built on it; reloading the night clears that.
+    The models the failed build had already rebuilt hold the night: they are built again
+    without it, so nothing downstream keeps reading a rejected night.
+
+    Only a night the gate accepted is built: a retry of a build that rejected the night
+    would otherwise build without it, succeed, and let publish go on as if it had passed."""
     from footprint.dbt_runner import run_dbt
     from footprint.roles import TRANSFORMER, acting_as
 
     settings = settings or Settings.from_env()
     with acting_as(TRANSFORMER):
+        status = night_status(extract_date, settings)
+        if status != NIGHT_ACCEPTED:
+            raise FootprintError(
+                f"night {extract_date} is {status or 'not loaded'}, not accepted: not built. "
+                "Load it again (corrected if need be) and rerun it from the load."
+            )
         try:
             # Unit tests pin the rules on hand-made rows: CI runs them, the nightly run need not.
             run_dbt(["build", "--exclude-resource-type", "unit_test"], settings)
         except FootprintError as exc:
             mark_night(extract_date, NIGHT_REJECTED, {"stage": "dbt build", "error": str(exc)}, settings)
+            try:
+                run_dbt(["run"], settings)  # models only: no test can fail, the night is left out
+            except FootprintError as again:
+                log.error("rebuilding the models without rejected night %s failed too: %s", extract_date, again)
             raise
 
 
@@ -70,6 +85,15 @@ def publish(settings: Settings | None = None) -> dict:
 
     with acting_as(TRANSFORMER):
         return publish_marts(settings or Settings.from_env())
+
+
+def night_status(extract_date: dt.date, settings: Settings) -> str | None:
+    from footprint.warehouse import connect, execute
+
+    with connect(settings) as conn:
+        row = execute(conn, "select status from raw.extract_nights where extract_date = %s",
+                      (extract_date,)).fetchone()
+    return row[0] if row else None
 
 
 def mark_night(extract_date: dt.date, status: str, detail: dict, settings: Settings) -> None:

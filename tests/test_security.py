@@ -259,3 +259,25 @@ def test_postgres_refuses_to_run_without_the_key(secured, monkeypatch):
     monkeypatch.delenv("FOOTPRINT_PSEUDONYM_KEY")
     with pytest.raises(FootprintError, match="FOOTPRINT_PSEUDONYM_KEY"):
         nightly.run_night(dt.date.fromisoformat(secured["nights"][-1].name))
+
+
+def test_publish_waits_for_a_reader_holding_the_marts_then_switches(secured):
+    """A BI session in the middle of a transaction keeps reading the old marts; publish
+    retries rather than failing the night or queueing every other reader behind it."""
+    import threading
+
+    nightly.build(dt.date.fromisoformat(secured["nights"][-1].name))
+    reader = login(secured, BI)
+    reader.autocommit = False
+    with reader.cursor() as cur:
+        cur.execute("select count(*) from marts.fct_missing_notifications")
+        cur.fetchall()
+    outcome: dict = {}
+    publisher = threading.Thread(target=lambda: outcome.update(nightly.publish()))
+    publisher.start()
+    publisher.join(8)
+    assert publisher.is_alive(), "publish waits while a reader holds the marts"
+    reader.commit()
+    publisher.join(90)
+    assert not publisher.is_alive() and "fct_missing_notifications" in outcome["tables"]
+    assert can_select(login(secured, BI), "marts.fct_missing_notifications")

@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import time
 from pathlib import Path
 
 from footprint.errors import FootprintError
@@ -88,8 +89,31 @@ def _publish_duckdb(conn, tables: list[str], marts_path: Path) -> None:
 
 
 def _publish_postgres(conn, tables_by_schema: dict[str, list[str]]) -> None:
+    """Switch every view in one transaction. A BI session holding a transaction open keeps
+    the views locked; rather than queue every new reader behind a waiting switch, each try
+    gives up after a short lock timeout, rolls back whole, and tries again a little later."""
+    import psycopg2.errors
+
+    attempts = int(os.environ.get("FOOTPRINT_PUBLISH_ATTEMPTS", "20"))
+    for attempt in range(1, attempts + 1):
+        try:
+            _switch_views(conn, tables_by_schema)
+            break
+        except psycopg2.errors.LockNotAvailable:
+            conn.rollback()
+            if attempt == attempts:
+                raise FootprintError(
+                    f"publish gave up after {attempts} tries: readers kept the marts locked; rerun publish_marts"
+                ) from None
+            log.warning("marts locked by a reader; publish retries (%d of %d)", attempt, attempts)
+            time.sleep(min(30, 2 * attempt))
+    _drop_old_versions(conn, [t for tables in tables_by_schema.values() for t in tables])
+
+
+def _switch_views(conn, tables_by_schema: dict[str, list[str]]) -> None:
     version = dt.datetime.now(dt.UTC).strftime("v%Y%m%d%H%M%S%f")
     cur = conn.cursor()
+    cur.execute("set local lock_timeout = '5s'")
     cur.execute(f"create schema if not exists {VERSIONS_SCHEMA}")
     built_in = dict((published, built) for built, published in POSTGRES_PUBLICATIONS)
     for schema, tables in tables_by_schema.items():
@@ -107,7 +131,6 @@ def _publish_postgres(conn, tables_by_schema: dict[str, list[str]]) -> None:
                 cur.execute(f"drop view if exists {schema}.{table}")
                 cur.execute(f"create view {schema}.{table} as {select}")
     conn.commit()
-    _drop_old_versions(conn, [t for tables in tables_by_schema.values() for t in tables])
 
 
 def _drop_old_versions(conn, tables: list[str]) -> None:

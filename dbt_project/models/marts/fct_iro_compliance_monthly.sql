@@ -43,22 +43,7 @@ figures as (
         max(iro_professional_id) as iro_professional_id,
         max(as_of) as as_of,
         sum(case when is_notified then 1 else 0 end) as notifications,
-        sum(case when is_notified and footprint_category = 'timely_footprint' then 1 else 0 end) as timely_footprint,
-        sum(case when is_notified and footprint_category = 'late_footprint' then 1 else 0 end) as late_footprint,
-        sum(case when is_notified and footprint_category = 'discussed_at_review' then 1 else 0 end)
-            as discussed_at_review,
-        sum(case when is_notified and footprint_category = 'discussed_with_child' then 1 else 0 end)
-            as discussed_with_child,
-        sum(case when is_notified and footprint_category = 'contact_not_about_missing' then 1 else 0 end)
-            as contact_not_about_missing,
-        sum(case when is_notified and footprint_category = 'no_footprint' then 1 else 0 end) as no_footprint,
-        sum(case when is_notified and is_awaiting_footprint then 1 else 0 end) as awaiting_footprint,
-        sum(case when is_notified and is_overdue then 1 else 0 end) as overdue,
-        sum(case when not is_notified then 1 else 0 end) as not_notified,
-        {{ median_hours(
-            "case when is_notified and footprint_category in ('timely_footprint', 'late_footprint')"
-            ~ " then working_hours_to_footprint end"
-        ) }} as median_working_hours_to_footprint
+        {{ compliance_figures() }}
     from attributed
     group by iro_key, period_month
 

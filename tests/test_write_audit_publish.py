@@ -152,16 +152,11 @@ def environment(env: dict[str, str]):
 
 def published(place: Place) -> dict:
     """Every published mart's checksum and the marts' "now"; on DuckDB also the file's bytes."""
-    from footprint.warehouse import connect_marts, fetch_all
+    from footprint.warehouse import connect_marts, fetch_all, published_tables
 
     settings = place.settings()
     with connect_marts(settings) as conn:
-        if settings.target == "duckdb":
-            listing = ("select table_name from information_schema.tables "
-                       "where table_catalog = 'marts' order by 1")
-        else:
-            listing = "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        tables = [r[0] for r in fetch_all(conn, listing)]
+        tables = published_tables(conn)
         assert "fct_missing_notifications" in tables, tables
         as_of = sorted(r[0] for r in fetch_all(conn, "select distinct as_of from marts.fct_missing_notifications"))
         state = {"marts": marts_checksum(conn, tables), "as_of": as_of}

@@ -36,11 +36,8 @@ def connect(settings: Settings | None = None, read_only: bool = False) -> Iterat
 
 
 def fetch_all(conn, sql: str, params: tuple | list = ()) -> list[tuple]:
-    """Run a query on either driver and return all rows (both take %s-less SQL + ? or %s params)."""
-    cur = conn.cursor()
-    cur.execute(sql, params) if params else cur.execute(sql)
-    rows = cur.fetchall()
-    return rows
+    """All rows of one query on either driver (`%s` placeholders, as for `execute`)."""
+    return execute(conn, sql, params).fetchall()
 
 
 def is_duckdb(conn) -> bool:

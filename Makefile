@@ -52,7 +52,7 @@ lint: setup
 	$(BIN)/sqlfluff lint dbt_project/models
 
 bench: setup postgres-binaries
-	$(BIN)/python -m footprint.bench
+	$(BIN)/python -m footprint.devtools.bench
 
 calendar: setup
 	$(BIN)/footprint calendar

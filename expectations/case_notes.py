@@ -6,7 +6,7 @@ produced. Subject and text are sensitive free text and are never read.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
+from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
 
 FILE = FILES_BY_TABLE["case_notes"]
 REFERENCES = {

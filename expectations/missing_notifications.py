@@ -6,7 +6,7 @@ and it cannot have been sent before the episode began.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
+from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
 
 FILE = FILES_BY_TABLE["missing_notifications"]
 REFERENCES = {

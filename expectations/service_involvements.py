@@ -1,7 +1,7 @@
 """Suite of service_involvements.csv: other services open to the child (extension), a full snapshot."""
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder
+from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["service_involvements"]
 REFERENCES = {"serv_person_id": "ssd_person"}

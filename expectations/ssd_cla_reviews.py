@@ -5,7 +5,7 @@ The due date is naturally in the future: config/quality.yml exempts it from
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder
+from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["ssd_cla_reviews"]
 REFERENCES = {

@@ -6,7 +6,7 @@ notification from an IRO's figures.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder
+from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["ssd_involvements"]
 REFERENCES = {

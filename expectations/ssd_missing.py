@@ -7,7 +7,7 @@ age facts are computed here as flags, and GX sees only the flags.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
+from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
 
 FILE = FILES_BY_TABLE["ssd_missing"]
 REFERENCES = {"miss_person_id": "ssd_person"}

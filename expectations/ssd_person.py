@@ -5,7 +5,7 @@ ssd_missing) age checks run on helper flags the gate derives before dropping it.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder
+from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["ssd_person"]
 REFERENCES: dict[str, str] = {}

@@ -4,7 +4,7 @@ The name is sensitive and free text: nothing to check, so it is never read.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.suites import QualityConfig, SuiteBuilder
+from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["ssd_professionals"]
 REFERENCES: dict[str, str] = {}

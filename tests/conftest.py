@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from footprint.devserver import start_throwaway
+from footprint.devtools.devserver import start_throwaway
 
 _db_counter = itertools.count()
 

@@ -12,7 +12,7 @@ START = dt.date(2022, 3, 1)
 def write_nights(landing: Path, nights: int = 1, preset: str = "small", seed: int = 7,
                  history_years: int = 1) -> list[Path]:
     """An initial load on START, then `nights` nightly folders."""
-    from footprint.generate import generate
+    from footprint.devtools.generate import generate
 
     return generate(landing, preset, START, nights, history_years, seed)
 

@@ -30,7 +30,7 @@ class Night:
 
 
 def read_night(folder: Path) -> Night:
-    from footprint.landing import read_manifest
+    from footprint.ingest.landing import read_manifest
 
     manifest = read_manifest(folder)
     headers, rows = {}, {}
@@ -44,7 +44,7 @@ def read_night(folder: Path) -> Night:
 
 
 def write_night_folder(night: Night, landing: Path) -> Path:
-    from footprint.landing import write_csv, write_manifest
+    from footprint.ingest.landing import write_csv, write_manifest
 
     folder = landing / night.date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)

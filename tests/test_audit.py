@@ -10,8 +10,9 @@ import random
 import pytest
 
 from footprint import cli
-from footprint.audit import CATEGORIES, COLUMNS, compute_snapshot, render_markdown, render_text
+from footprint.categories import CATEGORIES
 from footprint.errors import FootprintError
+from footprint.readers.audit import COLUMNS, compute_snapshot, render_markdown, render_text
 
 JAN1, FEB28 = dt.date(2022, 1, 1), dt.date(2022, 2, 28)
 _ids = iter(range(1, 10_000))
@@ -183,7 +184,7 @@ JSON_FIELDS = {
 
 
 def test_json_is_stable_fixed_fields_sorted_keys_independent_of_row_order():
-    from footprint.audit import render_json
+    from footprint.readers.audit import render_json
 
     rows = [row(f"c{i % 7}", f"2022-01-{1 + i % 28:02d} 10:00", CATEGORIES[i % 6], age=11 + i % 7,
                 get_safe=i % 2 == 0, prior=1 + i % 20) for i in range(60)]

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 
-from footprint import calendar
+from footprint.devtools import calendar
 
 
 def _days(text: str) -> dict[str, tuple[str, str]]:
@@ -39,11 +39,13 @@ def test_calendar_covers_2010_to_2040_with_england_and_wales_bank_holidays():
 def test_calendar_command_check_reports_a_stale_seed(tmp_path, capsys):
     import argparse
 
+    from footprint.cli import calendar as calendar_command
+
     stale = tmp_path / "calendar_days.csv"
     stale.write_text("calendar_date,is_working_day,holiday_name\n", encoding="utf-8")
     parser = argparse.ArgumentParser()
-    calendar.add_arguments(parser)
-    assert calendar.run(parser.parse_args(["--out", str(stale), "--check"])) == 1
-    assert calendar.run(parser.parse_args(["--out", str(stale)])) == 0
-    assert calendar.run(parser.parse_args(["--out", str(stale), "--check"])) == 0
+    calendar_command.add_arguments(parser)
+    assert calendar_command.run(parser.parse_args(["--out", str(stale), "--check"])) == 1
+    assert calendar_command.run(parser.parse_args(["--out", str(stale)])) == 0
+    assert calendar_command.run(parser.parse_args(["--out", str(stale), "--check"])) == 0
     assert stale.read_text(encoding="utf-8") == calendar.render()

@@ -51,7 +51,7 @@ def test_importing_the_dag_file_is_cheap():
     the scheduler parses DAG files every few seconds."""
     code = (
         "import runpy, sys; runpy.run_path(sys.argv[1]);"
-        "heavy = [m for m in ('duckdb', 'dbt', 'great_expectations', 'psycopg2', 'pandas', 'footprint.load')"
+        "heavy = [m for m in ('duckdb', 'dbt', 'great_expectations', 'psycopg2', 'pandas', 'footprint.ingest.raw_load')"
         " if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)"
     )
     result = subprocess.run(

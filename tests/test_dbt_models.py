@@ -329,7 +329,7 @@ def dbt_paths(tmp_path_factory):
 def duckdb_built(tmp_path_factory, dbt_paths):
     import duckdb
 
-    from footprint.dbt_runner import run_dbt
+    from footprint.transform.dbt_runner import run_dbt
 
     tmp = tmp_path_factory.mktemp("duck")
     settings = _settings(tmp, "duckdb")
@@ -345,7 +345,7 @@ def duckdb_built(tmp_path_factory, dbt_paths):
 def postgres_built(pg_server, dbt_paths):
     import psycopg2
 
-    from footprint.dbt_runner import run_dbt
+    from footprint.transform.dbt_runner import run_dbt
 
     pg_server.create_database("dbt_models")
     env = pg_server.env("dbt_models")
@@ -442,8 +442,8 @@ def test_changing_a_criterion_changes_categories_without_sql_edits(duckdb_built,
     import duckdb
     import yaml
 
-    from footprint.dbt_runner import run_dbt
     from footprint.settings import CONFIG_DIR
+    from footprint.transform.dbt_runner import run_dbt
 
     # A copy of the built warehouse and a criteria file two working days long.
     shutil.copy(duckdb_built["settings"].duckdb_path, tmp_path / "warehouse.duckdb")
@@ -470,7 +470,7 @@ def test_changing_a_criterion_changes_categories_without_sql_edits(duckdb_built,
 
 
 def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_built, postgres_built, monkeypatch):
-    from footprint.explain import explain, notification_key, render
+    from footprint.readers.explain import explain, notification_key, render
 
     report = explain(notification_key("N14"), duckdb_built["settings"])
     text = render(report)
@@ -502,8 +502,8 @@ def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_built
 
 def _pipeline_modules():
     try:
-        from footprint.generate import generate
-        from footprint.load import load_night
+        from footprint.devtools.generate import generate
+        from footprint.ingest.raw_load import load_night
     except ImportError:  # the generator or the loader is not in this tree yet
         return None
     return generate, load_night
@@ -520,7 +520,7 @@ def small_preset(tmp_path_factory):
 
 
 def _load_accept_build(folders, settings, connect) -> dict:
-    from footprint.dbt_runner import run_dbt
+    from footprint.transform.dbt_runner import run_dbt
 
     _, load_night = _pipeline_modules()
     for folder in folders:
@@ -564,8 +564,8 @@ def test_small_preset_gives_identical_marts_on_duckdb_and_postgres(
 
 
 def test_criteria_file_holds_every_rule_parameter():
-    from footprint.dbt_runner import CRITERIA_KEYS, criteria_vars
     from footprint.settings import CONFIG_DIR
+    from footprint.transform.criteria import CRITERIA_KEYS, criteria_vars
 
     criteria = criteria_vars(CONFIG_DIR / "criteria.yml")
     assert set(criteria) == CRITERIA_KEYS
@@ -589,9 +589,9 @@ def test_criteria_file_holds_every_rule_parameter():
 def test_a_malformed_criterion_is_refused_before_dbt_starts(tmp_path, change, message):
     import yaml
 
-    from footprint.dbt_runner import criteria_vars
     from footprint.errors import FootprintError
     from footprint.settings import CONFIG_DIR
+    from footprint.transform.criteria import criteria_vars
 
     criteria = {**yaml.safe_load((CONFIG_DIR / "criteria.yml").read_text()), **change}
     path = tmp_path / "criteria.yml"
@@ -603,7 +603,8 @@ def test_a_malformed_criterion_is_refused_before_dbt_starts(tmp_path, change, me
 def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path):
     import json
 
-    from footprint import cli, dbt_runner
+    from footprint import cli
+    from footprint.transform import dbt_runner
 
     calls = []
     monkeypatch.setattr(dbt_runner, "run_dbt", lambda args, settings=None, extra_vars=None: calls.append((args, extra_vars)))
@@ -625,7 +626,7 @@ def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path
 def test_a_failed_build_names_the_failing_nodes_without_echoing_values():
     from types import SimpleNamespace
 
-    from footprint.dbt_runner import _failure_message
+    from footprint.transform.dbt_runner import _failure_message
 
     def node_result(unique_id, status, message):
         return SimpleNamespace(node=SimpleNamespace(unique_id=unique_id), status=status, message=message)

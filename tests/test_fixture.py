@@ -9,7 +9,7 @@ Two things are checked, without the pipeline:
 * its own structure encodes the hand audit: the children's facts read
   straight from the files, and a small reference reading of the spec's rules
   (below) gives every pinned notification the category the fixture declares,
-  hence the spec's oracle through `footprint.audit.compute_snapshot`.
+  hence the spec's oracle through `footprint.readers.audit.compute_snapshot`.
 
 The reference reading is a test oracle for the fixture, not a second
 implementation of the pipeline: it is written for clarity, with the
@@ -28,18 +28,18 @@ from pathlib import Path
 import pytest
 
 from footprint import cli
-from footprint.audit import compute_snapshot
+from footprint.categories import CATEGORIES
 from footprint.contract import DATE_FORMATS, FILES, MANIFEST_NAME, SNAPSHOT, TIMESTAMP_FORMATS
-from footprint.fixtures import (
+from footprint.devtools.fixtures.hand_audit import (
     AUDIT_FROM,
     AUDIT_TO,
-    CATEGORIES,
     EVENT_WINDOW_DAYS,
     HAND_AUDIT_ORACLE,
     hand_audit,
     write_hand_audit,
 )
-from footprint.landing import read_manifest, sha256_file
+from footprint.ingest.landing import read_manifest, sha256_file
+from footprint.readers.audit import compute_snapshot
 
 
 @pytest.fixture(scope="module")

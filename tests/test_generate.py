@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from footprint.contract import FILES, FILES_BY_NAME, MANIFEST_NAME
-from footprint.generate import generate
-from footprint.generate.clock import wall_time_exists
-from footprint.generate.writer import EXTRA_COLUMNS
-from footprint.landing import read_manifest
+from footprint.devtools.generate import generate
+from footprint.devtools.generate.clock import wall_time_exists
+from footprint.devtools.generate.writer import EXTRA_COLUMNS
+from footprint.ingest.landing import read_manifest
 
 START = dt.date(2022, 3, 1)
 SPRING_FORWARD = dt.date(2022, 3, 27)

@@ -3,7 +3,7 @@
 Both nights of `footprint fixture hand-audit` go through what the DAG does
 each night (load → quality gate → dbt build → publish), on DuckDB and on
 PostgreSQL; then `footprint audit --from 2022-01-01 --to 2022-02-28` must
-equal the spec's oracle (footprint.fixtures.HAND_AUDIT_ORACLE), and every
+equal the spec's oracle (footprint.devtools.fixtures.hand_audit.HAND_AUDIT_ORACLE), and every
 notification of the fixture must have the category the fixture declares for
 it, so that a failure names the notification, its child, its finding and the
 rule that decides it.
@@ -17,7 +17,7 @@ import json
 import pytest
 
 from footprint import cli
-from footprint.fixtures import HAND_AUDIT_ORACLE, hand_audit, write_hand_audit
+from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE, hand_audit, write_hand_audit
 
 # A fixed test key: the PostgreSQL target refuses to run without one.
 PSEUDONYM_KEY = "hand-audit-oracle-test-key-0123456789abcdef"
@@ -33,7 +33,7 @@ def run_pipeline(landing) -> None:
 
 
 def published_categories() -> dict[str, dict]:
-    from footprint.audit import published_table
+    from footprint.readers.audit import published_table
     from footprint.warehouse import connect_marts
 
     with connect_marts() as conn:

@@ -25,7 +25,7 @@ import pytest
 
 from footprint.contract import FILES, FILES_BY_NAME, MANIFEST_NAME, META_COLUMNS, NIGHTS_TABLE
 from footprint.errors import FootprintError
-from footprint.landing import ExtractError, read_manifest, write_csv, write_manifest
+from footprint.ingest.landing import ExtractError, read_manifest, write_csv, write_manifest
 from footprint.settings import Settings
 
 KEY = "test-pseudonym-key-0f3a9c1e7d2b4a6f8e0d"
@@ -187,7 +187,7 @@ def snapshot() -> dict:
 
 
 def load(folder: Path):
-    from footprint.load import load_night
+    from footprint.ingest.raw_load import load_night
 
     return load_night(folder, Settings.from_env())
 
@@ -305,7 +305,7 @@ def test_extra_columns_never_loaded(target, landing):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> list[Path]:
-    from footprint.generate import generate
+    from footprint.devtools.generate import generate
 
     return generate(tmp_path_factory.mktemp("gen"), "small", D1, nights=1, history_years=1, seed=7)
 
@@ -547,13 +547,13 @@ SCAN_CASES = {
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
 def test_byte_scan_does_not_depend_on_block_size(monkeypatch, tmp_path, chunk):
-    import footprint.load
+    import footprint.ingest.raw_load
 
-    monkeypatch.setattr(footprint.load, "SCAN_CHUNK", chunk)
+    monkeypatch.setattr(footprint.ingest.raw_load, "SCAN_CHUNK", chunk)
     for i, (data, expected) in enumerate(SCAN_CASES.items()):
         path = tmp_path / f"{i}.csv"
         path.write_bytes(data)
-        scan = footprint.load.scan_bytes(path)
+        scan = footprint.ingest.raw_load.scan_bytes(path)
         assert (scan.problem, scan.sha256) == (expected, hashlib.sha256(data).hexdigest()), data
 
 
@@ -561,7 +561,7 @@ def test_byte_scan_does_not_depend_on_block_size(monkeypatch, tmp_path, chunk):
 
 
 def person_ids_in_raw() -> set[str]:
-    from footprint.pseudonym import PERSON_ID_COLUMNS
+    from footprint.ingest.pseudonym import PERSON_ID_COLUMNS
 
     ids: set[str] = set()
     for table, col in PERSON_ID_COLUMNS:
@@ -574,7 +574,7 @@ def mapping() -> dict[str, str]:
 
 
 def test_child_keys_cover_raw_and_stay_stable(target, landing):
-    from footprint.pseudonym import PERSON_ID_COLUMNS, child_key
+    from footprint.ingest.pseudonym import PERSON_ID_COLUMNS, child_key
 
     assert {c for _, c in PERSON_ID_COLUMNS} >= {"pers_person_id", "cano_person_id", "clar_cla_person_id"}
     load(make_night(landing, D1, ids=range(2)))
@@ -591,7 +591,7 @@ def test_child_keys_cover_raw_and_stay_stable(target, landing):
 
 
 def test_key_rotation_recomputes_every_key(target, landing, monkeypatch):
-    from footprint.pseudonym import child_key
+    from footprint.ingest.pseudonym import child_key
 
     load(make_night(landing, D1, ids=range(2)))
     old = mapping()
@@ -605,7 +605,7 @@ def test_key_rotation_recomputes_every_key(target, landing, monkeypatch):
 
 
 def test_duckdb_creates_a_private_key_file(duckdb_env, landing, monkeypatch, caplog, tmp_path):
-    from footprint.pseudonym import child_key
+    from footprint.ingest.pseudonym import child_key
 
     monkeypatch.delenv("FOOTPRINT_PSEUDONYM_KEY", raising=False)
     monkeypatch.delenv("FOOTPRINT_PSEUDONYM_KEY_FILE", raising=False)
@@ -652,7 +652,7 @@ def test_placeholder_key_refused(duckdb_env, landing, monkeypatch):
 def test_child_key_is_hmac_sha256():
     import hmac
 
-    from footprint.pseudonym import child_key
+    from footprint.ingest.pseudonym import child_key
 
     assert child_key("P0001", KEY) == hmac.new(KEY.encode(), b"P0001", hashlib.sha256).hexdigest()
     assert child_key("P0001", KEY) != child_key("P0001", OTHER_KEY)
@@ -690,7 +690,7 @@ def test_show_on_an_empty_warehouse(duckdb_env, capsys):
 
 
 def test_bench_on_a_small_night(landing):
-    from footprint.bench import report, run_bench
+    from footprint.devtools.bench import report, run_bench
 
     folder = make_night(landing, D1, ids=range(20), load_type="initial", extra_columns=True)
     timings = run_bench(folder, ["duckdb", "postgres"])
@@ -704,7 +704,7 @@ def test_import_is_light():
     import subprocess
     import sys
 
-    code = ("import sys, footprint.load, footprint.pseudonym, footprint.show, footprint.bench; "
+    code = ("import sys, footprint.ingest.raw_load, footprint.ingest.pseudonym, footprint.readers.show, footprint.devtools.bench; "
             "print(sorted(m for m in ('duckdb', 'psycopg2', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ})

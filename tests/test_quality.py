@@ -1,4 +1,4 @@
-"""The quality gate (footprint.quality + expectations/) on DuckDB and on a real PostgreSQL.
+"""The quality gate (footprint.gate.validate + expectations/) on DuckDB and on a real PostgreSQL.
 
 Built from generated data: the `small` preset's initial load and four nightly
 loads go through the real loader into one warehouse per backend and are
@@ -72,7 +72,7 @@ def night_status(settings: Settings, night: dt.date) -> tuple[str, dict]:
 
 @pytest.fixture(scope="session")
 def _generated(tmp_path_factory) -> list[Path]:
-    from footprint.generate import generate
+    from footprint.devtools.generate import generate
 
     out = tmp_path_factory.mktemp("landing")
     return generate(out, "small", START, nights=NIGHTLY + 1, history_years=1, seed=20220301, progress=False)
@@ -81,8 +81,8 @@ def _generated(tmp_path_factory) -> list[Path]:
 @pytest.fixture(scope="session")
 def _warehouses(pg_server, tmp_path_factory, _generated):
     """Per backend: settings and the history loaded and accepted (initial + NIGHTLY nightly loads)."""
-    from footprint.load import load_night
-    from footprint.quality import validate_night
+    from footprint.gate.validate import validate_night
+    from footprint.ingest.raw_load import load_night
 
     root = tmp_path_factory.mktemp("quality")
     pg_server.create_database("quality_gate")
@@ -126,13 +126,13 @@ def night(_generated) -> Night:
 
 
 def run_case(wh, night: Night, tmp_path: Path, caplog, config=None):
-    from footprint.load import load_night
-    from footprint.quality import validate_night
+    from footprint.gate.validate import validate_night
+    from footprint.ingest.raw_load import load_night
 
     folder = write_night_folder(night, tmp_path / "landing")
     load_night(folder, wh["settings"])
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="footprint.quality"):
+    with caplog.at_level(logging.INFO, logger="footprint.gate.validate"):
         result = validate_night(night.date, wh["settings"], config=config)
     status, stored = night_status(wh["settings"], night.date)
     texts = {
@@ -185,7 +185,7 @@ def test_good_night_passes(wh, night, tmp_path, caplog):
 
 @pytest.mark.parametrize("case", list(CATALOGUE), ids=[c.replace(" ", "-") for c in CATALOGUE])
 def test_bad_night_is_rejected(wh, night, tmp_path, caplog, case):
-    from footprint.quality import QualityGateError
+    from footprint.gate.validate import QualityGateError
 
     mutate, file, column, check = CATALOGUE[case]
     mutate(night)
@@ -219,7 +219,7 @@ def test_bad_night_is_rejected(wh, night, tmp_path, caplog, case):
 
 
 def test_catalogue_covers_every_class():
-    from footprint.suites import CHECKS
+    from footprint.gate.suites import CHECKS
 
     classes = {CHECKS[check][0] for _, _, _, check in CATALOGUE.values()}
     assert classes == {"format", "enumeration", "plausibility", "reference", "volume"}
@@ -291,7 +291,7 @@ def test_severity_is_configuration(wh, night, tmp_path, caplog):
     """The same unknown sex code: an error by default, a warning once configured so."""
     import yaml
 
-    from footprint.suites import QualityConfig
+    from footprint.gate.suites import QualityConfig
 
     raw = yaml.safe_load((CONFIG_DIR / "quality.yml").read_text(encoding="utf-8"))
     raw["severity"]["files"]["ssd_person"] = {"enumeration": {"pers_sex": "warning"}}
@@ -303,7 +303,7 @@ def test_severity_is_configuration(wh, night, tmp_path, caplog):
 
 def test_cli_exits_non_zero_on_rejection(wh, night, tmp_path, capsys, monkeypatch):
     from footprint.cli import main
-    from footprint.load import load_night
+    from footprint.ingest.raw_load import load_night
 
     note_unknown_worker(night)
     load_night(write_night_folder(night, tmp_path / "landing"), wh["settings"])
@@ -320,8 +320,8 @@ def test_cli_exits_non_zero_on_rejection(wh, night, tmp_path, capsys, monkeypatc
 
 
 def test_default_config_is_valid_and_every_file_has_a_suite():
+    from footprint.gate.suites import QualityConfig, load_suite_modules
     from footprint.settings import EXPECTATIONS_DIR
-    from footprint.suites import QualityConfig, load_suite_modules
 
     config = QualityConfig.load(CONFIG_DIR / "quality.yml")
     modules = load_suite_modules(EXPECTATIONS_DIR)
@@ -339,7 +339,7 @@ def test_default_config_is_valid_and_every_file_has_a_suite():
 
 def test_bad_config_is_refused():
     from footprint.errors import FootprintError
-    from footprint.suites import QualityConfig
+    from footprint.gate.suites import QualityConfig
 
     with pytest.raises(FootprintError, match="unknown check"):
         QualityConfig.from_dict({"severity": {"checks": {"spelling": "error"}}})
@@ -353,7 +353,7 @@ def test_bad_config_is_refused():
 
 def test_importing_quality_is_light():
     code = (
-        "import sys, footprint.quality, footprint.suites; "
+        "import sys, footprint.gate.validate, footprint.gate.suites; "
         "heavy = [m for m in ('great_expectations', 'duckdb', 'pandas', 'psycopg2') if m in sys.modules]; "
         "assert not heavy, heavy"
     )
@@ -362,7 +362,7 @@ def test_importing_quality_is_light():
 
 def test_validating_a_night_never_loaded_is_a_clear_error(wh, tmp_path):
     from footprint.errors import FootprintError
-    from footprint.quality import validate_night
+    from footprint.gate.validate import validate_night
 
     with pytest.raises(FootprintError, match="is not loaded"):
         validate_night(dt.date(2030, 1, 1), wh["settings"])

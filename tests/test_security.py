@@ -16,8 +16,8 @@ import psycopg2.errors
 import pytest
 
 from footprint import nightly
-from footprint.landing import list_nights
-from footprint.roles import BI, LOADER, ROLES, SERVICE, TRANSFORMER, init_warehouse
+from footprint.ingest.landing import list_nights
+from footprint.publish.roles import BI, LOADER, ROLES, SERVICE, TRANSFORMER, init_warehouse
 from footprint.settings import DBT_PROJECT_DIR, Settings
 from tests.pipeline import write_nights
 
@@ -184,7 +184,7 @@ def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
 def test_no_mart_holds_a_person_id_a_date_of_birth_or_note_text(secured):
     """A date of birth would show as the child's own dob in a date column of the child's row
     (children looked after include infants, so other dates may coincide with someone's dob)."""
-    from footprint.pseudonym import child_key
+    from footprint.ingest.pseudonym import child_key
 
     landing = secured["landing"]
     person_ids = set(_column(landing, "ssd_person.csv", "pers_person_id"))

@@ -39,7 +39,7 @@ import pytest
 
 from footprint.contract import FILES, MANIFEST_NAME, NIGHTS_TABLE
 from footprint.errors import FootprintError
-from footprint.landing import ExtractError, write_csv
+from footprint.ingest.landing import ExtractError, write_csv
 from footprint.settings import CONFIG_DIR, PROJECT_ROOT, Settings
 from tests.pipeline import marts_checksum
 from tests.quality_cases import (
@@ -234,7 +234,7 @@ def run(place: Place, night: dt.date, landing: Path | None = None, quality: Path
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict[dt.date, Path]:
-    from footprint.generate import generate
+    from footprint.devtools.generate import generate
 
     folders = generate(tmp_path_factory.mktemp("wap-landing"), "small", START, nights=6, history_years=1,
                        seed=SEED, progress=False)
@@ -326,7 +326,7 @@ def bad_night(generated, mutate, landing: Path) -> Night:
 
 def test_the_catalogue_covers_every_class_of_problem():
     """At least 25 bad inputs, every class of the issue among them."""
-    from footprint.suites import CHECKS
+    from footprint.gate.suites import CHECKS
 
     classes = {CHECKS[check][0] for _, _, _, check in CATALOGUE.values()} | {"manifest"}
     assert classes == {"format", "enumeration", "plausibility", "reference", "volume", "manifest"}
@@ -339,7 +339,7 @@ def test_a_bad_night_is_rejected_at_the_gate_and_the_marts_do_not_move(backend, 
     gate with QualityGateError naming the file, column and check; readers see exactly the marts
     of the last good night (every row of every mart; on DuckDB the file's very bytes); the
     night's rows stay in raw, marked rejected with its findings; staging does not read them."""
-    from footprint.quality import QualityGateError
+    from footprint.gate.validate import QualityGateError
 
     mutate, file, column, check = CATALOGUE[case]
     place = fresh()
@@ -443,7 +443,7 @@ def test_a_warning_only_problem_publishes_and_is_reported(backend, fresh, genera
     place = fresh()
     bad_night(generated, mutate, place.dir / "landing")
 
-    with caplog.at_level(logging.WARNING, logger="footprint.quality"):
+    with caplog.at_level(logging.WARNING, logger="footprint.gate.validate"):
         run(place, T, place.dir / "landing")
 
     state = published(place)
@@ -466,7 +466,7 @@ def test_a_corrected_night_publishes_what_a_run_without_the_bad_one_would(backen
     """A night rejected at the gate, then the corrected extract for the same date: the marts
     equal those of a run that never saw the bad one (the bad night's rows and child keys
     leave no trace in them)."""
-    from footprint.quality import QualityGateError
+    from footprint.gate.validate import QualityGateError
 
     place = fresh()
     # A bad extract that also brings a child nobody knows (its pseudonym is mapped at load).
@@ -599,7 +599,7 @@ def test_a_night_failing_a_dbt_test_is_rejected_and_the_next_good_run_publishes(
     marked rejected, the models are as before it, a retried build refuses it, and the
     corrected night then publishes what a run without the bad one would."""
     from footprint import nightly
-    from footprint.quality import QualityGateError
+    from footprint.gate.validate import QualityGateError
 
     def child_listed_twice(night: Night) -> None:
         # A fan-out in the extract query: one child's snapshot row delivered twice.
@@ -639,7 +639,7 @@ def test_a_night_failing_a_dbt_test_is_rejected_and_the_next_good_run_publishes(
 def test_a_rejected_nights_rows_stay_in_raw_and_no_later_build_reads_them(backend, fresh, generated):
     """A night rejected at the gate, then the next night built and published: the rejected
     rows are still in raw, and no staging view or intermediate table holds any of them."""
-    from footprint.quality import QualityGateError
+    from footprint.gate.validate import QualityGateError
 
     planted = "8765432101"
 

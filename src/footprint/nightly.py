@@ -6,13 +6,12 @@ them in a row for authorities that schedule with cron instead of Airflow.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 
 from footprint.contract import NIGHT_ACCEPTED, NIGHT_REJECTED
 from footprint.errors import FootprintError
-from footprint.landing import night_dir
+from footprint.ingest.landing import night_dir
 from footprint.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,8 +25,8 @@ def manifest_arrived(extract_date: dt.date, settings: Settings | None = None) ->
 
 
 def load(extract_date: dt.date, settings: Settings | None = None) -> dict:
-    from footprint.load import load_night
-    from footprint.roles import LOADER, acting_as
+    from footprint.ingest.raw_load import load_night
+    from footprint.publish.roles import LOADER, acting_as
 
     settings = settings or Settings.from_env()
     with acting_as(LOADER):
@@ -37,8 +36,8 @@ def load(extract_date: dt.date, settings: Settings | None = None) -> dict:
 
 
 def gate(extract_date: dt.date, settings: Settings | None = None) -> dict:
-    from footprint.quality import validate_night
-    from footprint.roles import LOADER, acting_as
+    from footprint.gate.validate import validate_night
+    from footprint.publish.roles import LOADER, acting_as
 
     settings = settings or Settings.from_env()
     with acting_as(LOADER):
@@ -56,8 +55,8 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
 
     Only a night the gate accepted is built: a retry of a build that rejected the night
     would otherwise build without it, succeed, and let publish go on as if it had passed."""
-    from footprint.dbt_runner import run_dbt
-    from footprint.roles import TRANSFORMER, acting_as
+    from footprint.publish.roles import TRANSFORMER, acting_as
+    from footprint.transform.dbt_runner import run_dbt
 
     settings = settings or Settings.from_env()
     with acting_as(TRANSFORMER):
@@ -80,8 +79,8 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
 
 
 def publish(settings: Settings | None = None) -> dict:
-    from footprint.publish import publish as publish_marts
-    from footprint.roles import TRANSFORMER, acting_as
+    from footprint.publish.marts import publish as publish_marts
+    from footprint.publish.roles import TRANSFORMER, acting_as
 
     with acting_as(TRANSFORMER):
         return publish_marts(settings or Settings.from_env())
@@ -118,14 +117,3 @@ def run_night(extract_date: dt.date, settings: Settings | None = None) -> None:
     gate(extract_date, settings)
     build(extract_date, settings)
     publish(settings)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("extract_date", type=dt.date.fromisoformat, help="night to process, YYYY-MM-DD")
-
-
-def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    run_night(args.extract_date)
-    print(f"night {args.extract_date}: loaded, validated, built and published")
-    return 0

@@ -1,0 +1,25 @@
+"""`footprint warehouse init`: schemas, least-privilege roles and grants on PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+
+from footprint.errors import FootprintError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["init"], help="init: create schemas and roles, apply grants")
+
+
+def run(args: argparse.Namespace) -> int:
+    from footprint.publish.roles import ROLES, init_warehouse
+    from footprint.settings import Settings
+    from footprint.warehouse import connect
+
+    settings = Settings.from_env()
+    if settings.target != "postgres":
+        raise FootprintError("roles exist on PostgreSQL only (FOOTPRINT_TARGET=postgres); DuckDB is a local file")
+    with connect(settings) as conn:
+        statements = init_warehouse(conn)
+    print(f"warehouse initialised: {len(statements)} statements; roles " + ", ".join(r.name for r in ROLES))
+    return 0

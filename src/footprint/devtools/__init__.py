@@ -1,0 +1,2 @@
+"""Development tools: the extract generator, fixtures, benchmarks, a throwaway PostgreSQL,
+the calendar seed. The nightly path never imports this package."""

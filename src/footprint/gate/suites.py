@@ -1,0 +1,410 @@
+"""Building blocks of the quality suites in expectations/: configuration, the
+helper-column names the gate computes, and a builder that turns the contract
+(footprint.contract) into Great Expectations expectations.
+
+The gate validates one pandas frame per file on both warehouses. Facts that a
+single GX expectation cannot see (parsed dates, lookups in other files and in
+accepted history, anything derived from a sensitive column) are computed by
+footprint.gate.validate into helper columns named here, and the suites expect
+those columns to be True. Sensitive columns never reach GX: their flags do.
+
+Importing this module does not import GX; `build_suite` functions do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import logging
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from footprint.contract import DATE_FORMATS, FILES, TIMESTAMP_FORMATS, Column, FileSpec
+from footprint.errors import FootprintError
+
+ERROR = "error"
+WARNING = "warning"
+OFF = "off"
+SEVERITIES = (ERROR, WARNING, OFF)
+
+# check code -> (class, what a failing row means). Classes are the issue's
+# categories; the description is the sentence the report and logs print.
+CHECKS: dict[str, tuple[str, str]] = {
+    "required": ("format", "value missing where the contract requires one"),
+    "unique": ("format", "identifier not unique within the night"),
+    "date_format": ("format", "not a real calendar date/time in one of the contract's forms, from earliest_date on"),
+    "enumeration": ("enumeration", "value outside the contract's allowed codes"),
+    "not_after_produced_at": ("plausibility", "date after the night's produced_at"),
+    "end_not_before_start": ("plausibility", "end before start"),
+    "born_before_episode": ("plausibility", "child born after the episode started"),
+    "under_18_at_episode": ("plausibility", "child 18 or over when the episode started"),
+    "notification_not_before_episode": ("plausibility", "notification sent before its episode started"),
+    "notification_child_matches_episode": ("plausibility", "notification's child differs from its episode's child"),
+    "note_not_created_before_event": ("plausibility", "note entered on a day before the activity it records"),
+    "reference": ("reference", "refers to an id found neither in the night nor in accepted history"),
+    "volume": ("volume", "row count outside the band of recent accepted nightly loads"),
+}
+
+
+# --- helper columns -----------------------------------------------------------
+
+ROW = "_source_row"  # CSV record number, always carried as a row id
+
+
+def parsed(column: str) -> str:
+    """Column holding the parsed datetime of a date/timestamp column (NaT when empty or bad)."""
+    return f"{column}__parsed"
+
+
+def flag(check: str, column: str) -> str:
+    """Boolean helper column: True = the row passes `check` on `column`, None = not applicable."""
+    return f"_ok__{check}__{column}"
+
+
+def formats_for(col: Column) -> tuple[str, ...]:
+    return DATE_FORMATS if col.kind == "date" else TIMESTAMP_FORMATS
+
+
+def is_temporal(col: Column) -> bool:
+    return col.kind in ("date", "timestamp")
+
+
+# --- configuration (config/quality.yml) ------------------------------------------
+
+@dataclass(frozen=True)
+class VolumeBand:
+    recent_nights: int = 7
+    min_nights: int = 3
+    min_ratio: float = 0.5
+    max_ratio: float = 3.0
+    slack_rows: int = 10
+
+    def bounds(self, median: float) -> tuple[int, int]:
+        low = max(0, int(median * self.min_ratio) - self.slack_rows)
+        high = int(median * self.max_ratio + 0.999) + self.slack_rows
+        return low, high
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    default_severity: str = ERROR
+    check_severity: dict[str, str] = field(default_factory=dict)
+    # table -> check -> severity, or table -> check -> {column: severity}
+    file_severity: dict[str, dict[str, Any]] = field(default_factory=dict)
+    future_allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    earliest_date: dt.date = dt.date(1900, 1, 1)
+    adult_age: int = 18
+    volume: VolumeBand = field(default_factory=VolumeBand)
+    volume_by_file: dict[str, VolumeBand] = field(default_factory=dict)
+    row_ids_per_finding: int = 5
+
+    def severity(self, table: str, check: str, column: str | None = None) -> str:
+        """Most specific wins: file+check+column, file+check, check, default."""
+        if check not in CHECKS:
+            raise FootprintError(f"quality config: unknown check {check!r}")
+        per_file = self.file_severity.get(table, {}).get(check)
+        if isinstance(per_file, dict):
+            if column is not None and column in per_file:
+                return per_file[column]
+        elif per_file is not None:
+            return per_file
+        return self.check_severity.get(check, self.default_severity)
+
+    def band(self, table: str) -> VolumeBand:
+        return self.volume_by_file.get(table, self.volume)
+
+    @classmethod
+    def load(cls, path: Path) -> QualityConfig:
+        import yaml
+
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as exc:
+            raise FootprintError(f"quality config not found: {path}") from exc
+        except yaml.YAMLError as exc:
+            raise FootprintError(f"quality config {path}: not valid YAML ({exc})") from exc
+        return cls.from_dict(raw, source=str(path))
+
+    @classmethod
+    def from_dict(cls, raw: dict, source: str = "quality config") -> QualityConfig:
+        by_table = {f.table: f for f in FILES}
+        tables = set(by_table)
+        sev = raw.get("severity", {}) or {}
+
+        def check_level(where: str, value: Any) -> str:
+            if value not in SEVERITIES:
+                raise FootprintError(f"{source}: {where}: severity must be one of {SEVERITIES}, not {value!r}")
+            return value
+
+        checks = {}
+        for check, level in (sev.get("checks") or {}).items():
+            if check not in CHECKS:
+                raise FootprintError(f"{source}: severity.checks: unknown check {check!r}")
+            checks[check] = check_level(f"severity.checks.{check}", level)
+        files: dict[str, dict[str, Any]] = {}
+        for table, per_check in (sev.get("files") or {}).items():
+            if table not in tables:
+                raise FootprintError(f"{source}: severity.files: unknown file {table!r}")
+            files[table] = {}
+            for check, level in (per_check or {}).items():
+                if check not in CHECKS:
+                    raise FootprintError(f"{source}: severity.files.{table}: unknown check {check!r}")
+                if isinstance(level, dict):
+                    known = set(by_table[table].column_names)
+                    for col in level:
+                        if col not in known:
+                            raise FootprintError(f"{source}: severity.files.{table}.{check}: unknown column {col!r}")
+                    files[table][check] = {
+                        col: check_level(f"severity.files.{table}.{check}.{col}", lv) for col, lv in level.items()
+                    }
+                else:
+                    files[table][check] = check_level(f"severity.files.{table}.{check}", level)
+
+        vol = raw.get("volume", {}) or {}
+        band_keys = ("recent_nights", "min_nights", "min_ratio", "max_ratio", "slack_rows")
+        base = VolumeBand(**{k: vol[k] for k in band_keys if k in vol})
+        by_file = {}
+        for table, over in (vol.get("files") or {}).items():
+            if table not in tables:
+                raise FootprintError(f"{source}: volume.files: unknown file {table!r}")
+            by_file[table] = VolumeBand(**{**base.__dict__, **{k: over[k] for k in band_keys if k in over}})
+
+        future = {t: tuple(cols) for t, cols in (raw.get("future_allowed") or {}).items()}
+        for table, cols in future.items():
+            if table not in tables or not set(cols) <= set(by_table[table].column_names):
+                raise FootprintError(f"{source}: future_allowed.{table}: unknown file or column")
+        earliest = raw.get("earliest_date", dt.date(1900, 1, 1))
+        if isinstance(earliest, str):
+            earliest = dt.date.fromisoformat(earliest)
+        return cls(
+            default_severity=check_level("severity.default", sev.get("default", ERROR)),
+            check_severity=checks,
+            file_severity=files,
+            future_allowed=future,
+            earliest_date=earliest,
+            adult_age=int(raw.get("adult_age", 18)),
+            volume=base,
+            volume_by_file=by_file,
+            row_ids_per_finding=int(raw.get("row_ids_per_finding", 5)),
+        )
+
+
+# --- GX -------------------------------------------------------------------------
+
+def import_gx():
+    """Import great_expectations quietly (it logs hundreds of INFO lines at import)."""
+    if "great_expectations" not in sys.modules:
+        for name in ("great_expectations", "great_expectations._docs_decorators"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+    fresh = "great_expectations" not in sys.modules
+    with warnings.catch_warnings():
+        # GX imports the deprecated sre_* modules; not ours to fix, only noise in task logs.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import great_expectations as gx
+    if fresh:
+        # This one sets itself to INFO at import ("Created temporary directory ... docs site").
+        logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+    return gx
+
+
+_CONTEXT: list = []
+
+
+def gx_context():
+    """The process's ephemeral GX context (suites can only be built once one is active)."""
+    if not _CONTEXT:
+        gx = import_gx()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        # The progress bars write to stderr for every batch: noise in task logs.
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        _CONTEXT.append(context)
+    return _CONTEXT[0]
+
+
+_GX_SEVERITY = {ERROR: "critical", WARNING: "warning"}
+
+
+class SuiteBuilder:
+    """Adds expectations to one file's suite, each tagged with its check, column and severity.
+
+    Every expectation's `meta` carries {file, check, class, column, description}
+    and its GX `severity` is critical (our `error`) or warning; a check whose
+    configured severity is `off` is left out of the suite.
+    """
+
+    def __init__(self, spec: FileSpec, config: QualityConfig):
+        gx_context()
+        gx = import_gx()
+        self.gx = gx
+        self.gxe = gx.expectations
+        self.spec = spec
+        self.config = config
+        self.suite = gx.ExpectationSuite(name=f"footprint.{spec.table}")
+        self._keys: set[str] = set()
+
+    # one expectation, tagged ------------------------------------------------------
+    def add(self, check: str, on: str | None, expectation_cls, description: str | None = None,
+            **kwargs) -> SuiteBuilder:
+        """`on`: the contract column a finding names (None: the file); kwargs go to GX."""
+        severity = self.config.severity(self.spec.table, check, on)
+        if severity == OFF:
+            return self
+        key = f"{check}:{on or ''}"
+        if key in self._keys:
+            raise ValueError(f"{self.spec.name}: {check} on {on} added twice")
+        self._keys.add(key)
+        meta = {
+            "key": key,
+            "file": self.spec.name,
+            "table": self.spec.table,
+            "check": check,
+            "class": CHECKS[check][0],
+            "column": on,
+            "description": description or CHECKS[check][1],
+        }
+        self.suite.add_expectation(expectation_cls(meta=meta, severity=_GX_SEVERITY[severity], **kwargs))
+        return self
+
+    def flag(self, check: str, column: str, description: str | None = None) -> SuiteBuilder:
+        """Expect the helper column flag(check, column) to be True wherever it applies."""
+        return self.add(
+            check, column, self.gxe.ExpectColumnValuesToBeInSet, description,
+            column=flag(check, column), value_set=[True],
+        )
+
+    # the contract, column by column -------------------------------------------------------
+    def contract(self) -> SuiteBuilder:
+        """Identifier present and unique; required values; date forms; enumerations; dates in range."""
+        spec, gxe = self.spec, self.gxe
+        self.add("unique", spec.key, gxe.ExpectColumnValuesToBeUnique, column=spec.key)
+        for col in spec.columns:
+            if col.required:
+                if col.sensitive:
+                    self.flag("required", col.name)
+                else:
+                    self.add("required", col.name, gxe.ExpectColumnValuesToNotBeNull, column=col.name)
+            if col.allowed:
+                if col.sensitive:
+                    self.flag("enumeration", col.name)
+                else:
+                    self.add(
+                        "enumeration", col.name, gxe.ExpectColumnValuesToBeInSet,
+                        f"value outside the allowed codes {', '.join(col.allowed)}",
+                        column=col.name, value_set=list(col.allowed),
+                    )
+            if is_temporal(col):
+                forms = " or ".join(_human_form(f) for f in formats_for(col)[:2])
+                self.flag(
+                    "date_format", col.name,
+                    f"not a real calendar {col.kind} in a contract form ({forms}, …) "
+                    f"from {self.config.earliest_date.isoformat()} on",
+                )
+                if col.name not in self.config.future_allowed.get(spec.table, ()):
+                    self.flag("not_after_produced_at", col.name)
+        return self
+
+    def end_not_before_start(self, start: str, end: str) -> SuiteBuilder:
+        """Native GX pair check on the parsed columns; rows with either side empty/unparsed are skipped."""
+        return self.add(
+            "end_not_before_start", end, self.gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+            f"{end} before {start}",
+            column_A=parsed(end), column_B=parsed(start), or_equal=True, ignore_row_if="either_value_is_missing",
+        )
+
+    def reference(self, column: str, target: str) -> SuiteBuilder:
+        target_spec = next(f for f in FILES if f.table == target)
+        return self.flag(
+            "reference", column,
+            f"{column} not found in {target_spec.name} ({target_spec.key}) of the night or of accepted history",
+        )
+
+    def references(self, mapping: dict[str, str]) -> SuiteBuilder:
+        for column, target in mapping.items():
+            self.reference(column, target)
+        return self
+
+    def volume(self) -> SuiteBuilder:
+        """Row count within the band of recent accepted nightly loads; bounds are run-time parameters."""
+        return self.add(
+            "volume", None, self.gxe.ExpectTableRowCountToBeBetween,
+            min_value={"$PARAMETER": volume_parameter(self.spec.table, "min")},
+            max_value={"$PARAMETER": volume_parameter(self.spec.table, "max")},
+        )
+
+
+def as_flag(ok, applicable):
+    """A helper column: True/False where the check applies, None elsewhere (GX skips nulls).
+
+    Plain Python booleans in an object column: GX's set membership and JSON
+    rendering handle them the same on every pandas version.
+    """
+    import numpy as np
+    import pandas as pd
+
+    ok = pd.Series(ok).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    app = pd.Series(applicable).astype("boolean").fillna(False).to_numpy(dtype=bool)
+    out = np.full(len(ok), None, dtype=object)
+    out[app & ok] = True
+    out[app & ~ok] = False
+    return pd.Series(out, index=pd.Series(applicable).index, dtype=object)
+
+
+def volume_parameter(table: str, side: str) -> str:
+    return f"{table}_rows_{side}"
+
+
+def _human_form(fmt: str) -> str:
+    return (
+        fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        .replace("%H", "HH").replace("%M", "MM").replace("%S", "SS")
+    )
+
+
+# --- the suite modules in expectations/ --------------------------------------------------
+
+@dataclass(frozen=True)
+class SuiteModule:
+    """What expectations/<table>.py provides.
+
+    FILE: the contract FileSpec; REFERENCES: {column: target table};
+    build_suite(config) -> ExpectationSuite; derive(frame, night) (optional):
+    adds the file's own helper columns before sensitive columns are dropped.
+    """
+
+    spec: FileSpec
+    references: dict[str, str]
+    build_suite: Any
+    derive: Any
+    module: ModuleType
+
+
+def load_suite_modules(directory: Path) -> dict[str, SuiteModule]:
+    """Import expectations/<table>.py for every contract file, by path (it is not a package)."""
+    modules: dict[str, SuiteModule] = {}
+    for spec in FILES:
+        path = Path(directory) / f"{spec.table}.py"
+        if not path.exists():
+            raise FootprintError(f"no quality suite for {spec.name}: {path} is missing")
+        name = f"footprint_expectations.{spec.table}"
+        module = sys.modules.get(name)
+        if module is None or getattr(module, "__file__", None) != str(path):
+            loader_spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(loader_spec)
+            sys.modules[name] = module
+            loader_spec.loader.exec_module(module)
+        if getattr(module, "FILE", None) is not spec:
+            raise FootprintError(f"{path}: FILE must be the contract's spec of {spec.name}")
+        modules[spec.table] = SuiteModule(
+            spec=spec,
+            references=dict(getattr(module, "REFERENCES", {})),
+            build_suite=module.build_suite,
+            derive=getattr(module, "derive", None),
+            module=module,
+        )
+    return modules

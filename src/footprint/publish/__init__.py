@@ -1,0 +1,1 @@
+"""Stage 4, publish: readers see the built marts all at once; roles and grants keep them apart."""

@@ -1,0 +1,1 @@
+"""What people read, from the published marts: audit, compliance, explain, show."""

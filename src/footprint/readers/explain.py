@@ -1,0 +1,253 @@
+"""`footprint explain NOTIFICATION_ID`: why a notification got its footprint category.
+
+Prints, from the warehouse the last `footprint build` wrote: the expected IRO,
+the clock start, due time, horizon and activity window, the category and
+where it stands as of "now", and every candidate record (the IROs' notes and
+reviews on the child's file in a window) with its time, its version, whether
+and why it was about the episode (the link or the matched keyword), and what
+it counted as. It reads intermediate.int_footprint_candidates, which holds no
+free text: note text, subjects and review summaries are never printed.
+
+    footprint explain N123              # notification N123
+    footprint explain --episode E456    # an episode that was never notified
+    footprint explain N123 --json       # the same, for machines
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from footprint.errors import FootprintError
+
+NOTIFICATION_SQL = """
+select
+    windows.notification_key,
+    windows.notification_id,
+    windows.missing_episode_id,
+    windows.episode_type,
+    windows.episode_start_at,
+    windows.episode_end_at,
+    windows.is_notified,
+    windows.notified_at,
+    windows.clock_start_at,
+    windows.iro_professional_id,
+    professionals.professional_name as iro_name,
+    windows.iro_involvement_id,
+    windows.iro_involvement_team,
+    expected_iro.open_iro_allocations,
+    windows.due_date,
+    windows.due_at,
+    windows.horizon_at,
+    windows.activity_from_at,
+    states.as_of,
+    states.footprint_category,
+    states.category_so_far,
+    states.is_awaiting_footprint,
+    states.is_overdue,
+    states.is_final,
+    categories.evidence_source,
+    categories.evidence_id,
+    categories.evidence_at,
+    categories.evidence_version_number,
+    categories.evidence_basis,
+    categories.footprint_at,
+    working_hours.working_hours_to_footprint
+from intermediate.int_notifications__windows as windows
+inner join intermediate.int_notifications__expected_iro as expected_iro
+    on windows.notification_key = expected_iro.notification_key
+inner join intermediate.int_notifications__categories as categories
+    on windows.notification_key = categories.notification_key
+inner join intermediate.int_notifications__states as states
+    on windows.notification_key = states.notification_key
+inner join intermediate.int_notifications__working_hours as working_hours
+    on windows.notification_key = working_hours.notification_key
+left join staging.stg_lcs__professionals as professionals
+    on windows.iro_professional_id = professionals.professional_id
+where windows.notification_key = {p}
+"""
+
+CANDIDATES_SQL = """
+select
+    record_source,
+    record_id,
+    record_type,
+    author_professional_id,
+    is_by_expected_iro,
+    is_author_in_scope,
+    is_footprint_note_type,
+    recorded_at,
+    entered_at,
+    current_version_number,
+    current_version_modified_at,
+    version_count,
+    is_child_seen,
+    is_cancelled,
+    linked_missing_episode_id,
+    matched_keyword,
+    about_basis,
+    is_about_episode,
+    counts_from_at,
+    counts_from_version_number,
+    counts_from_version_modified_at,
+    is_recorded_after_as_of,
+    is_in_footprint_window,
+    is_in_evidence_window,
+    is_in_activity_window,
+    qualifies_as,
+    decision_reason
+from intermediate.int_footprint_candidates
+where notification_key = {p}
+order by coalesce(counts_from_at, recorded_at), record_source, record_id
+"""
+
+CRITERIA_SQL = "select criteria_version from {schema}.fct_missing_notifications where notification_key = {p}"
+
+
+def notification_key(identifier: str, episode: bool = False) -> str:
+    if identifier.startswith(("notification:", "episode:")):
+        return identifier
+    return ("episode:" if episode else "notification:") + identifier
+
+
+def explain(key: str, settings=None) -> dict[str, Any]:
+    """Everything `footprint explain` shows, as plain data."""
+    from footprint.warehouse import connect, is_duckdb
+
+    with connect(settings, read_only=True) as conn:
+        p = "?" if is_duckdb(conn) else "%s"
+        try:
+            header = _rows(conn, NOTIFICATION_SQL.format(p=p), (key,))
+        except Exception as exc:  # noqa: BLE001 - any driver's "no such table"
+            _rollback(conn)
+            raise FootprintError(
+                f"the warehouse has no built models to explain from ({exc.__class__.__name__}): "
+                "run `footprint build` first"
+            ) from None
+        if not header:
+            raise FootprintError(f"no {key.replace(':', ' ')} in the warehouse's current records")
+        candidates = _rows(conn, CANDIDATES_SQL.format(p=p), (key,))
+        criteria_version = None
+        for schema in ("marts_build", "marts"):
+            try:
+                found = _rows(conn, CRITERIA_SQL.format(schema=schema, p=p), (key,))
+            except Exception:  # noqa: BLE001 - not built or not published here
+                _rollback(conn)
+                continue
+            if found:
+                criteria_version = found[0]["criteria_version"]
+                break
+    return {"notification": header[0], "criteria_version": criteria_version, "candidates": candidates}
+
+
+def _rows(conn, sql: str, params: tuple) -> list[dict[str, Any]]:
+    cur = conn.cursor()
+    cur.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _rollback(conn) -> None:
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001, S110 - DuckDB without an open transaction
+        pass
+
+
+# ------------------------------------------------------------------ printing
+
+
+def _t(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S").removesuffix(":00")
+    return str(value)
+
+
+def _yes(value) -> str:
+    return "yes" if value else "no"
+
+
+def render(report: dict[str, Any]) -> str:
+    n = report["notification"]
+    lines = []
+    if n["is_notified"]:
+        lines.append(f"notification {n['notification_id']} about episode {n['missing_episode_id']} ({n['episode_type']})")
+        lines.append(f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}; "
+                     f"notification sent {_t(n['notified_at'])}")
+    else:
+        lines.append(f"episode {n['missing_episode_id']} ({n['episode_type']}) was never notified: "
+                     "counted apart, its clock starts at the episode start")
+        lines.append(f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}")
+    if n["iro_professional_id"]:
+        extra = f"; {n['open_iro_allocations']} IRO allocations open that day, the latest start wins" \
+            if (n["open_iro_allocations"] or 0) > 1 else ""
+        lines.append(f"expected IRO: {n['iro_professional_id']} {n['iro_name'] or ''} "
+                     f"(allocation {n['iro_involvement_id']}, team {n['iro_involvement_team'] or '-'}{extra})")
+    else:
+        lines.append("expected IRO: none allocated on that date -> no_footprint (counted under 'unallocated')")
+    lines.append(f"clock starts:    {_t(n['clock_start_at'])}")
+    lines.append(f"due:             {_t(n['due_at'])} (exclusive: by the end of {_t(n['due_date'])})")
+    lines.append(f"horizon:         {_t(n['horizon_at'])} (inclusive)")
+    lines.append(f"activity window: {_t(n['activity_from_at'])} to the horizon")
+    lines.append(f"now (as of):     {_t(n['as_of'])}" +
+                 (f"   criteria version {report['criteria_version']}" if report["criteria_version"] else ""))
+    if n["is_awaiting_footprint"]:
+        state = "awaiting footprint (due has not passed; no category yet)"
+    else:
+        flags = [name for name, on in (("overdue", n["is_overdue"]), ("final", n["is_final"])) if on]
+        state = f"{n['footprint_category']}" + (f" ({', '.join(flags)})" if flags else "")
+    lines.append(f"category:        {state}")
+    if n["evidence_id"] and not n["is_awaiting_footprint"]:
+        version = f", version {n['evidence_version_number']}" if n["evidence_version_number"] else ""
+        lines.append(f"decided by:      {n['evidence_source']} {n['evidence_id']} at {_t(n['evidence_at'])}"
+                     f"{version} ({n['evidence_basis']})")
+        if n["working_hours_to_footprint"] is not None:
+            lines.append(f"working hours to footprint: {n['working_hours_to_footprint']}")
+    candidates = report["candidates"]
+    lines.append("")
+    lines.append(f"candidate records ({len(candidates)}): the IROs' notes and reviews on the child's file in a window")
+    if not candidates:
+        lines.append("  none: nothing from an IRO on the child's file between the activity window's start and the horizon")
+    for c in candidates:
+        decides = (not n["is_awaiting_footprint"] and c["record_source"] == n["evidence_source"]
+                   and c["record_id"] == n["evidence_id"])
+        author = "the expected IRO" if c["is_by_expected_iro"] else "another IRO"
+        lines.append(f"- {c['record_source']} {c['record_id']}  type {c['record_type']}  by {c['author_professional_id']} "
+                     f"({author})" + ("   <- decides the category" if decides else ""))
+        if c["record_source"] == "case_note":
+            lines.append(f"    entered {_t(c['entered_at'])}; counts as recorded at {_t(c['recorded_at'])}; "
+                         f"version {c['current_version_number']} of {c['version_count']} "
+                         f"(modified {_t(c['current_version_modified_at'])}); child seen: {_yes(c['is_child_seen'])}")
+        else:
+            lines.append(f"    review held {_t(c['recorded_at'])}; cancelled: {_yes(c['is_cancelled'])}")
+        why = c["about_basis"]
+        if c["about_basis"] == "keyword":
+            why = f"keyword '{c['matched_keyword']}'"
+        elif c["linked_missing_episode_id"]:
+            why = f"{c['about_basis']} ({c['linked_missing_episode_id']})"
+        if c["is_about_episode"]:
+            since = f", from version {c['counts_from_version_number']} (modified {_t(c['counts_from_version_modified_at'])})" \
+                if c["counts_from_version_number"] and c["counts_from_version_number"] > 1 else ""
+            lines.append(f"    about the episode: yes, {why}; counts from {_t(c['counts_from_at'])}{since}")
+        else:
+            lines.append(f"    about the episode: no ({why})")
+        lines.append(f"    windows: footprint {_yes(c['is_in_footprint_window'])}, evidence "
+                     f"{_yes(c['is_in_evidence_window'])}, activity {_yes(c['is_in_activity_window'])}; "
+                     f"footprint note type: {_yes(c['is_footprint_note_type'])}; "
+                     f"author counts: {_yes(c['is_author_in_scope'])}")
+        if c["qualifies_as"]:
+            lines.append(f"    -> {c['qualifies_as']}: {c['decision_reason']}")
+        else:
+            lines.append(f"    -> {c['decision_reason']}")
+    return "\n".join(lines)
+
+
+def jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value

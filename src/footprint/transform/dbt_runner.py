@@ -1,0 +1,128 @@
+"""Run dbt with the audit criteria (footprint.transform.criteria) as `--vars`.
+
+dbt runs in-process through its programmatic `dbtRunner`, against the target
+of the settings (`duckdb` or `postgres`). A failure names the failing nodes,
+never a value from the data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from footprint.errors import FootprintError
+from footprint.settings import DBT_PROJECT_DIR, Settings
+from footprint.transform.criteria import criteria_vars, validate_criteria
+
+# dbt commands that take no --vars/--target (they never compile models).
+_NO_PROJECT_VARS = {"clean", "deps", "init"}
+DBT_COMMANDS = {
+    "build", "run", "test", "seed", "snapshot", "compile", "parse", "ls", "list", "show",
+    "docs", "source", "run-operation", "debug", "clean", "deps", "retry", "clone", "init",
+}
+_FAILED = {"error", "fail", "runtime error"}
+
+
+def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, Any]) -> list[str]:
+    args = list(args) or ["build"]
+    if args[0] not in DBT_COMMANDS:
+        args = ["build", *args]
+    cli = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    if args[0] not in _NO_PROJECT_VARS:
+        cli += ["--target", settings.target, "--vars", json.dumps(dbt_vars, sort_keys=True)]
+    return cli
+
+
+def run_dbt(
+    args: list[str],
+    settings: Settings | None = None,
+    extra_vars: dict[str, Any] | None = None,
+) -> None:
+    """Run one dbt command with the criteria as --vars; raise FootprintError naming
+    the failing nodes when it does not succeed."""
+    settings = settings or Settings.from_env()
+    dbt_vars = criteria_vars(settings.criteria_path)
+    if extra_vars:
+        dbt_vars = validate_criteria({**dbt_vars, **extra_vars}, origin="criteria with overrides")
+    cli = dbt_command_line(args, settings, dbt_vars)
+
+    env: dict[str, str] = {}
+    if settings.target == "duckdb":
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        env["FOOTPRINT_DUCKDB_PATH"] = str(settings.duckdb_path)
+
+    from dbt.cli.main import dbtRunner
+
+    try:
+        with _environ(env):
+            result = dbtRunner().invoke(cli)
+    finally:
+        if settings.target == "duckdb":
+            _release_duckdb()
+    if not result.success:
+        raise FootprintError(_failure_message(cli[0], result))
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its database open in the process after a run; close it so
+    the same process can then open the file again (publish, a read-only reader)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        with contextlib.suppress(Exception):
+            environment.close()
+
+
+def _failure_message(command: str, result) -> str:
+    failures = []
+    run_results = getattr(result.result, "results", None) or []
+    for node_result in run_results:
+        status = str(getattr(node_result.status, "value", node_result.status)).lower()
+        if status not in _FAILED:
+            continue
+        node = getattr(node_result, "node", None)
+        name = getattr(node, "unique_id", None) or "?"
+        message = (node_result.message or "").strip()
+        if status != "fail":
+            # A database error can quote the value it choked on; values from
+            # the extract may be sensitive, so quoted text is never echoed.
+            message = _redact(message)
+        failures.append(f"  {name}: {status}: {_first_lines(message)}")
+    if failures:
+        return f"dbt {command} failed on {len(failures)} node(s):\n" + "\n".join(failures)
+    if result.exception is not None:
+        return f"dbt {command} failed: {_first_lines(_redact(str(result.exception)))}"
+    return f"dbt {command} failed (see the dbt log)"
+
+
+def _redact(text: str) -> str:
+    return re.sub(r"'[^'\n]*'", "'…'", text)
+
+
+def _first_lines(text: str, lines: int = 25) -> str:
+    parts = text.splitlines()
+    suffix = "\n    …" if len(parts) > lines else ""
+    return "\n    ".join(parts[:lines]) + suffix
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

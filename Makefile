@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
 #   make demo   set up, generate realistic extracts, run the nightly DAG, show results
-#   make test   set up, run every test (a throwaway PostgreSQL server included)
+#   make test   set up, run every test (a throwaway PostgreSQL server and headless Chromium included)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -12,19 +12,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo
 DEMO_START ?= 2022-03-01
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
-export AIRFLOW_HOME ?= $(CURDIR)/.airflow
-export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
-export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup postgres-binaries airflow-init demo test lint bench calendar clean
+.PHONY: help setup postgres-binaries browser airflow-init demo test test-fast lint bench calendar clean
 
 help:
-	@echo "make demo    set up, generate an 'la' extract, run the nightly DAG, show the results"
-	@echo "make test    set up, run every test (DuckDB and a real PostgreSQL server)"
-	@echo "make bench   loader and quality-gate throughput on the 'region' preset"
-	@echo "make lint    ruff and sqlfluff"
+	@echo "make demo       set up, generate an 'la' extract, run the nightly DAG, show the results"
+	@echo "make test       set up, lint, run every test (DuckDB, a real PostgreSQL server, headless Chromium)"
+	@echo "make test-fast  the tests that need neither PostgreSQL nor Airflow (the inner loop)"
+	@echo "make lint       ruff, mypy, sqlfluff, the dbt layering check and the house rules"
+	@echo "make bench      loader and quality-gate throughput on the 'region' preset"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -37,19 +36,29 @@ setup: $(UV)
 postgres-binaries:
 	@bash scripts/ensure-postgres.sh
 
+browser:
+	@bash scripts/ensure-chromium.sh
+
+# `footprint airflow` points Airflow at this project (AIRFLOW_HOME=.airflow unless set, the
+# DAGs folder, the metadata migrated on first use); the pool keeps warehouse writers apart.
 airflow-init: setup
-	@$(BIN)/airflow db migrate > /dev/null
-	@$(BIN)/airflow pools set footprint_warehouse 1 "Tasks that write the warehouse run one at a time" > /dev/null
+	@$(BIN)/footprint airflow pools set footprint_warehouse 1 "Tasks that write the warehouse run one at a time" > /dev/null
 
 demo: setup airflow-init
 	@bash scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_START)"
 
-test: setup postgres-binaries airflow-init lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 tests
+test: setup postgres-binaries browser airflow-init lint
+	$(PYTEST) --durations=15 tests
+
+test-fast: setup
+	$(PYTEST) -m "not postgres and not airflow" tests
 
 lint: setup
 	$(BIN)/ruff check src dags tests expectations
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint dbt_project/models
+	$(BIN)/python -m footprint.devtools.house_rules
+	$(BIN)/python -m footprint.devtools.dbt_checks
 
 bench: setup postgres-binaries
 	$(BIN)/python -m footprint.devtools.bench

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: generate a realistic 'la' extract (an initial load and two nights), run the
-# nightly DAG on each night with `airflow dags test` (embedded default: SQLite metadata,
+# nightly DAG on each night with `footprint airflow dags test` (embedded default: SQLite metadata,
 # DuckDB warehouse, no server), then show what was loaded and what the audit found.
 set -euo pipefail
 demo_dir="$(realpath -m "${1:-demo}")"
@@ -22,9 +22,9 @@ echo "== Generating an 'la' extract (about 750 children looked after) into $FOOT
 for night_dir in "$FOOTPRINT_LANDING_DIR"/*/; do
   night="$(basename "$night_dir")"
   log="$demo_dir/logs/dag-$night.log"
-  printf '== airflow dags test missing_footprint_nightly %s … ' "$night"
+  printf '== footprint airflow dags test missing_footprint_nightly %s … ' "$night"
   started=$SECONDS
-  if "$bin/airflow" dags test missing_footprint_nightly "$night" > "$log" 2>&1; then
+  if "$bin/footprint" airflow dags test missing_footprint_nightly "$night" > "$log" 2>&1; then
     echo "success ($((SECONDS - started)) s; log: $log)"
   else
     echo "FAILED; the end of $log:"

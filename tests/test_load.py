@@ -547,13 +547,13 @@ SCAN_CASES = {
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 1 << 20])
 def test_byte_scan_does_not_depend_on_block_size(monkeypatch, tmp_path, chunk):
-    import footprint.ingest.raw_load
+    import footprint.ingest.bytescan
 
-    monkeypatch.setattr(footprint.ingest.raw_load, "SCAN_CHUNK", chunk)
+    monkeypatch.setattr(footprint.ingest.bytescan, "SCAN_CHUNK", chunk)
     for i, (data, expected) in enumerate(SCAN_CASES.items()):
         path = tmp_path / f"{i}.csv"
         path.write_bytes(data)
-        scan = footprint.ingest.raw_load.scan_bytes(path)
+        scan = footprint.ingest.bytescan.scan_bytes(path)
         assert (scan.problem, scan.sha256) == (expected, hashlib.sha256(data).hexdigest()), data
 
 

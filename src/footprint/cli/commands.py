@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "explain": "why a notification got its footprint category",
     "show": "print what the warehouse holds: nights, row counts, marts",
     "warehouse": "initialise the warehouse: schemas and roles",
+    "airflow": "Airflow's own command line, pointed at this project's DAGs and Airflow home",
     "generate": "write realistic nightly extracts into a landing folder",
     "fixture": "write a hand-made fixture landing folder (e.g. the hand audit)",
     "calendar": "generate the working-day calendar seed",

@@ -13,41 +13,21 @@ Importing this module does not import GX; `build_suite` functions do.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import logging
 import sys
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from footprint.contract import DATE_FORMATS, FILES, TIMESTAMP_FORMATS, Column, FileSpec
 from footprint.errors import FootprintError
+from footprint.gate.checks import CHECKS, ERROR, OFF, SEVERITIES, WARNING
+from footprint.gate.config import QualityConfig, VolumeBand
 
-ERROR = "error"
-WARNING = "warning"
-OFF = "off"
-SEVERITIES = (ERROR, WARNING, OFF)
-
-# check code -> (class, what a failing row means). Classes are the issue's
-# categories; the description is the sentence the report and logs print.
-CHECKS: dict[str, tuple[str, str]] = {
-    "required": ("format", "value missing where the contract requires one"),
-    "unique": ("format", "identifier not unique within the night"),
-    "date_format": ("format", "not a real calendar date/time in one of the contract's forms, from earliest_date on"),
-    "enumeration": ("enumeration", "value outside the contract's allowed codes"),
-    "not_after_produced_at": ("plausibility", "date after the night's produced_at"),
-    "end_not_before_start": ("plausibility", "end before start"),
-    "born_before_episode": ("plausibility", "child born after the episode started"),
-    "under_18_at_episode": ("plausibility", "child 18 or over when the episode started"),
-    "notification_not_before_episode": ("plausibility", "notification sent before its episode started"),
-    "notification_child_matches_episode": ("plausibility", "notification's child differs from its episode's child"),
-    "note_not_created_before_event": ("plausibility", "note entered on a day before the activity it records"),
-    "reference": ("reference", "refers to an id found neither in the night nor in accepted history"),
-    "volume": ("volume", "row count outside the band of recent accepted nightly loads"),
-}
+__all__ = ["CHECKS", "ERROR", "OFF", "SEVERITIES", "WARNING", "QualityConfig", "VolumeBand"]
 
 
 # --- helper columns -----------------------------------------------------------
@@ -73,129 +53,9 @@ def is_temporal(col: Column) -> bool:
     return col.kind in ("date", "timestamp")
 
 
-# --- configuration (config/quality.yml) ------------------------------------------
-
-@dataclass(frozen=True)
-class VolumeBand:
-    recent_nights: int = 7
-    min_nights: int = 3
-    min_ratio: float = 0.5
-    max_ratio: float = 3.0
-    slack_rows: int = 10
-
-    def bounds(self, median: float) -> tuple[int, int]:
-        low = max(0, int(median * self.min_ratio) - self.slack_rows)
-        high = int(median * self.max_ratio + 0.999) + self.slack_rows
-        return low, high
-
-
-@dataclass(frozen=True)
-class QualityConfig:
-    default_severity: str = ERROR
-    check_severity: dict[str, str] = field(default_factory=dict)
-    # table -> check -> severity, or table -> check -> {column: severity}
-    file_severity: dict[str, dict[str, Any]] = field(default_factory=dict)
-    future_allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    earliest_date: dt.date = dt.date(1900, 1, 1)
-    adult_age: int = 18
-    volume: VolumeBand = field(default_factory=VolumeBand)
-    volume_by_file: dict[str, VolumeBand] = field(default_factory=dict)
-    row_ids_per_finding: int = 5
-
-    def severity(self, table: str, check: str, column: str | None = None) -> str:
-        """Most specific wins: file+check+column, file+check, check, default."""
-        if check not in CHECKS:
-            raise FootprintError(f"quality config: unknown check {check!r}")
-        per_file = self.file_severity.get(table, {}).get(check)
-        if isinstance(per_file, dict):
-            if column is not None and column in per_file:
-                return per_file[column]
-        elif per_file is not None:
-            return per_file
-        return self.check_severity.get(check, self.default_severity)
-
-    def band(self, table: str) -> VolumeBand:
-        return self.volume_by_file.get(table, self.volume)
-
-    @classmethod
-    def load(cls, path: Path) -> QualityConfig:
-        import yaml
-
-        try:
-            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as exc:
-            raise FootprintError(f"quality config not found: {path}") from exc
-        except yaml.YAMLError as exc:
-            raise FootprintError(f"quality config {path}: not valid YAML ({exc})") from exc
-        return cls.from_dict(raw, source=str(path))
-
-    @classmethod
-    def from_dict(cls, raw: dict, source: str = "quality config") -> QualityConfig:
-        by_table = {f.table: f for f in FILES}
-        tables = set(by_table)
-        sev = raw.get("severity", {}) or {}
-
-        def check_level(where: str, value: Any) -> str:
-            if value not in SEVERITIES:
-                raise FootprintError(f"{source}: {where}: severity must be one of {SEVERITIES}, not {value!r}")
-            return value
-
-        checks = {}
-        for check, level in (sev.get("checks") or {}).items():
-            if check not in CHECKS:
-                raise FootprintError(f"{source}: severity.checks: unknown check {check!r}")
-            checks[check] = check_level(f"severity.checks.{check}", level)
-        files: dict[str, dict[str, Any]] = {}
-        for table, per_check in (sev.get("files") or {}).items():
-            if table not in tables:
-                raise FootprintError(f"{source}: severity.files: unknown file {table!r}")
-            files[table] = {}
-            for check, level in (per_check or {}).items():
-                if check not in CHECKS:
-                    raise FootprintError(f"{source}: severity.files.{table}: unknown check {check!r}")
-                if isinstance(level, dict):
-                    known = set(by_table[table].column_names)
-                    for col in level:
-                        if col not in known:
-                            raise FootprintError(f"{source}: severity.files.{table}.{check}: unknown column {col!r}")
-                    files[table][check] = {
-                        col: check_level(f"severity.files.{table}.{check}.{col}", lv) for col, lv in level.items()
-                    }
-                else:
-                    files[table][check] = check_level(f"severity.files.{table}.{check}", level)
-
-        vol = raw.get("volume", {}) or {}
-        band_keys = ("recent_nights", "min_nights", "min_ratio", "max_ratio", "slack_rows")
-        base = VolumeBand(**{k: vol[k] for k in band_keys if k in vol})
-        by_file = {}
-        for table, over in (vol.get("files") or {}).items():
-            if table not in tables:
-                raise FootprintError(f"{source}: volume.files: unknown file {table!r}")
-            by_file[table] = VolumeBand(**{**base.__dict__, **{k: over[k] for k in band_keys if k in over}})
-
-        future = {t: tuple(cols) for t, cols in (raw.get("future_allowed") or {}).items()}
-        for table, cols in future.items():
-            if table not in tables or not set(cols) <= set(by_table[table].column_names):
-                raise FootprintError(f"{source}: future_allowed.{table}: unknown file or column")
-        earliest = raw.get("earliest_date", dt.date(1900, 1, 1))
-        if isinstance(earliest, str):
-            earliest = dt.date.fromisoformat(earliest)
-        return cls(
-            default_severity=check_level("severity.default", sev.get("default", ERROR)),
-            check_severity=checks,
-            file_severity=files,
-            future_allowed=future,
-            earliest_date=earliest,
-            adult_age=int(raw.get("adult_age", 18)),
-            volume=base,
-            volume_by_file=by_file,
-            row_ids_per_finding=int(raw.get("row_ids_per_finding", 5)),
-        )
-
-
 # --- GX -------------------------------------------------------------------------
 
-def import_gx():
+def import_gx() -> ModuleType:
     """Import great_expectations quietly (it logs hundreds of INFO lines at import)."""
     if "great_expectations" not in sys.modules:
         for name in ("great_expectations", "great_expectations._docs_decorators"):
@@ -214,7 +74,7 @@ def import_gx():
 _CONTEXT: list = []
 
 
-def gx_context():
+def gx_context() -> Any:
     """The process's ephemeral GX context (suites can only be built once one is active)."""
     if not _CONTEXT:
         gx = import_gx()
@@ -249,8 +109,8 @@ class SuiteBuilder:
         self._keys: set[str] = set()
 
     # one expectation, tagged ------------------------------------------------------
-    def add(self, check: str, on: str | None, expectation_cls, description: str | None = None,
-            **kwargs) -> SuiteBuilder:
+    def add(self, check: str, on: str | None, expectation_cls: Any, description: str | None = None,
+            **kwargs: Any) -> SuiteBuilder:
         """`on`: the contract column a finding names (None: the file); kwargs go to GX."""
         severity = self.config.severity(self.spec.table, check, on)
         if severity == OFF:
@@ -338,7 +198,7 @@ class SuiteBuilder:
         )
 
 
-def as_flag(ok, applicable):
+def as_flag(ok: Any, applicable: Any) -> Any:
     """A helper column: True/False where the check applies, None elsewhere (GX skips nulls).
 
     Plain Python booleans in an object column: GX's set membership and JSON
@@ -395,6 +255,8 @@ def load_suite_modules(directory: Path) -> dict[str, SuiteModule]:
         module = sys.modules.get(name)
         if module is None or getattr(module, "__file__", None) != str(path):
             loader_spec = importlib.util.spec_from_file_location(name, path)
+            if loader_spec is None or loader_spec.loader is None:
+                raise FootprintError(f"{path}: not importable as a quality suite")
             module = importlib.util.module_from_spec(loader_spec)
             sys.modules[name] = module
             loader_spec.loader.exec_module(module)

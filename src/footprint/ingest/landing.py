@@ -95,7 +95,7 @@ class CsvWriter:
     def __enter__(self) -> CsvWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

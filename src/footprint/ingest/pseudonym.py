@@ -18,11 +18,9 @@ transaction, so no table ever mixes keys from two secrets.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import logging
 import os
 import secrets
@@ -33,7 +31,7 @@ from pathlib import Path
 from footprint.contract import FILES
 from footprint.errors import FootprintError
 from footprint.settings import Settings
-from footprint.warehouse import execute, is_duckdb
+from footprint.warehouse import Connection, execute, target_of
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +126,7 @@ def _read_key_file(path: Path) -> bytes:
     return _checked(path.read_text(encoding="utf-8"), str(path))
 
 
-def ensure_tables(conn) -> None:
+def ensure_tables(conn: Connection) -> None:
     execute(conn, f"create table if not exists {MAPPING_TABLE} (person_id text primary key, child_key text not null)")
     execute(conn, f"create table if not exists {KEY_TABLE} (fingerprint text not null, set_at timestamp not null)")
 
@@ -140,26 +138,14 @@ def _person_ids_sql(extract_date: dt.date | None) -> tuple[str, list]:
     return " union all ".join(parts), params
 
 
-def _insert_mapping(conn, person_ids: list[str], key: bytes) -> None:
+def _insert_mapping(conn: Connection, person_ids: list[str], key: bytes) -> None:
     """One bulk statement on either target, never a row-by-row insert."""
     if not person_ids:
         return
-    keys = [child_key(pid, key) for pid in person_ids]
+    rows = [(pid, child_key(pid, key)) for pid in person_ids]
     failed = None
     try:
-        if is_duckdb(conn):
-            # DuckDB binds a Python list as one LIST value; two unnested side by side are the rows.
-            execute(conn, f"insert into {MAPPING_TABLE} (person_id, child_key) "
-                          "select unnest(%s::text[]), unnest(%s::text[])", (person_ids, keys))
-        else:
-            # psycopg2 would spell a list as ARRAY['…', …], one expression node per element: slow
-            # to parse at tens of thousands of ids. COPY takes the same rows as one stream.
-            buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerows(zip(person_ids, keys, strict=True))
-            buf.seek(0)
-            conn.cursor().copy_expert(
-                f"copy {MAPPING_TABLE} (person_id, child_key) from stdin with (format csv)", buf
-            )
+        target_of(conn).insert_rows(conn, MAPPING_TABLE, ("person_id", "child_key"), rows)
     except Exception as exc:  # noqa: BLE001 - any driver error: see below
         failed = f"{type(exc).__name__} {getattr(exc, 'pgcode', '') or ''}".strip()
     # Raised outside the except block, without the driver's error: its text (a key violation,
@@ -169,7 +155,7 @@ def _insert_mapping(conn, person_ids: list[str], key: bytes) -> None:
                              "the database's message is withheld because it can quote a person id")
 
 
-def refresh_child_keys(conn, key: bytes | str, extract_date: dt.date | None = None) -> int:
+def refresh_child_keys(conn: Connection, key: bytes | str, extract_date: dt.date | None = None) -> int:
     """Map every person id in raw to its child_key; return how many mappings were written.
 
     Runs inside the caller's transaction (the loader's). With `extract_date`,

@@ -21,6 +21,10 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import connection as PgConnection
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def init_warehouse(conn) -> list[str]:
+def init_warehouse(conn: PgConnection) -> list[str]:
     """Create schemas and roles and (re)apply every grant; return the statements run."""
     cur = conn.cursor()
     done: list[str] = []
@@ -64,7 +68,9 @@ def init_warehouse(conn) -> list[str]:
         done.append(sql)
 
     cur.execute("select current_database()")
-    database = _ident(cur.fetchone()[0])
+    row = cur.fetchone()
+    assert row is not None
+    database = _ident(row[0])
     loader, transformer, bi, service = (_ident(r.name) for r in ROLES)
 
     for role in ROLES:

@@ -38,9 +38,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from footprint.categories import CATEGORIES, RANK
 from footprint.errors import FootprintError
+from footprint.settings import Settings
+from footprint.warehouse import Connection, execute
 
 _RANK = RANK
 
@@ -79,7 +83,7 @@ _SQL_STAMP = "select distinct criteria_version, as_of from {table}"
 
 # pure computation --------------------------------------------------------------------
 
-def _day(value) -> dt.date | None:
+def _day(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -89,7 +93,7 @@ def _day(value) -> dt.date | None:
     return dt.datetime.fromisoformat(str(value)).date()
 
 
-def _moment(value) -> dt.datetime:
+def _moment(value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, dt.date):
@@ -97,22 +101,22 @@ def _moment(value) -> dt.datetime:
     return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
 
 
-def _flag(value) -> bool:
+def _flag(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().upper() in ("Y", "YES", "TRUE", "T", "1")
     return bool(value)
 
 
-def _int(value) -> int | None:
-    return None if value is None or value == "" else int(value)
+def _int(value: object) -> int | None:
+    return None if value is None or value == "" else int(str(value))
 
 
-def _sex(value) -> str:
+def _sex(value: object) -> str:
     code = str(value or "").strip().upper()[:1]
     return {"M": "male", "F": "female"}.get(code, "unknown")
 
 
-def _category(row: Mapping) -> str | None:
+def _category(row: Mapping[str, Any]) -> str | None:
     """The row's category, or None while it awaits its footprint."""
     category = row.get("footprint_category") or None
     if _flag(row.get("is_awaiting_footprint")) or category is None:
@@ -131,64 +135,95 @@ def _range(values: Iterable[int | None]) -> dict[str, int | None]:
     return {"min": min(present) if present else None, "max": max(present) if present else None}
 
 
-def compute_snapshot(
-    rows: Iterable[Mapping],
-    date_from: dt.date,
-    date_to: dt.date,
-    *,
-    criteria_version: str | None = None,
-    as_of: dt.datetime | str | None = None,
-) -> dict:
-    """The audit table for [date_from, date_to] from rows of fct_missing_notifications.
+@dataclass
+class _Tally:
+    """Rows of the period counted by category, awaiting ones apart."""
 
-    Rows outside the period are ignored, so the caller may pass more than it needs.
-    """
-    if date_from > date_to:
-        raise FootprintError(f"--from {date_from} is after --to {date_to}")
+    rows: int = 0
+    awaiting: int = 0
+    by_category: dict[str, int] = field(default_factory=_zeros)
 
-    notified: dict[str, list[Mapping]] = {}
-    not_notified = {"episodes": set(), "children": set(), "awaiting": 0, "by_category": _zeros()}
-    notifications_by_category = _zeros()
-    notifications = notifications_awaiting = 0
+    def add(self, category: str | None) -> None:
+        self.rows += 1
+        if category is None:
+            self.awaiting += 1
+        else:
+            self.by_category[category] += 1
 
+
+@dataclass
+class _Period:
+    """The period's rows: notifications by child, and the never-notified episodes apart."""
+
+    notified: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    notifications: _Tally = field(default_factory=_Tally)
+    unnotified: _Tally = field(default_factory=_Tally)
+    unnotified_episodes: set[str] = field(default_factory=set)
+    unnotified_children: set[str] = field(default_factory=set)
+
+
+def _read_period(rows: Iterable[Mapping[str, Any]], date_from: dt.date, date_to: dt.date) -> _Period:
+    period = _Period()
     for row in rows:
         is_notified = row.get("notification_id") not in (None, "")
         day = _day(row.get("notified_at") if is_notified else row.get("episode_start_at"))
         if day is None or not date_from <= day <= date_to:
             continue
         category = _category(row)
-        if not is_notified:
-            not_notified["episodes"].add(row["missing_episode_id"])
-            not_notified["children"].add(row["child_key"])
-            if category is None:
-                not_notified["awaiting"] += 1
-            else:
-                not_notified["by_category"][category] += 1
-            continue
-        notifications += 1
-        if category is None:
-            notifications_awaiting += 1
+        if is_notified:
+            period.notifications.add(category)
+            period.notified.setdefault(row["child_key"], []).append(row)
         else:
-            notifications_by_category[category] += 1
-        notified.setdefault(row["child_key"], []).append(row)
+            period.unnotified.add(category)
+            period.unnotified_episodes.add(row["missing_episode_id"])
+            period.unnotified_children.add(row["child_key"])
+    return period
 
-    children_by_category = _zeros()
-    children_by_sex = {s: 0 for s in SEXES}
-    children_awaiting = get_safe = 0
+
+def _children(notified: dict[str, list[Mapping[str, Any]]]) -> dict[str, Any]:
+    """The hand audit's child figures: facts at each child's latest notification, best category."""
+    by_category = _zeros()
+    by_sex = {s: 0 for s in SEXES}
+    awaiting = get_safe = 0
     ages, prior = [], []
     for child_rows in notified.values():
         # Ties on the sending moment are broken by id so the facts never depend on row order.
         latest = max(child_rows, key=lambda r: (_moment(r["notified_at"]), str(r["notification_id"])))
-        children_by_sex[_sex(latest.get("child_sex"))] += 1
+        by_sex[_sex(latest.get("child_sex"))] += 1
         ages.append(_int(latest.get("child_age_at_notification")))
         prior.append(_int(latest.get("missing_episodes_prior_90d")))
         get_safe += _flag(latest.get("get_safe_open"))
         categories = [c for c in map(_category, child_rows) if c is not None]
         if categories:
-            children_by_category[min(categories, key=_RANK.__getitem__)] += 1
+            by_category[min(categories, key=_RANK.__getitem__)] += 1
         else:
-            children_awaiting += 1
+            awaiting += 1
+    return {
+        "children": len(notified),
+        "children_by_sex": by_sex,
+        "age_at_notification": _range(ages),
+        "get_safe_open": get_safe,
+        "missing_episodes_prior_90d": _range(prior),
+        "children_by_category": by_category,
+        "children_awaiting": awaiting,
+    }
 
+
+def compute_snapshot(
+    rows: Iterable[Mapping[str, Any]],
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    criteria_version: str | None = None,
+    as_of: dt.datetime | dt.date | str | None = None,
+) -> dict[str, Any]:
+    """The audit table for [date_from, date_to] from rows of fct_missing_notifications.
+
+    Rows outside the period are ignored, so the caller may pass more than it needs.
+    """
+    if date_from > date_to:
+        raise FootprintError(f"--from {date_from} is after --to {date_to}")
+    period = _read_period(rows, date_from, date_to)
     if isinstance(as_of, dt.datetime | dt.date):
         as_of = _moment(as_of).isoformat(timespec="seconds")
     return {
@@ -196,21 +231,15 @@ def compute_snapshot(
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "criteria_version": None if criteria_version is None else str(criteria_version),
         "as_of": as_of,
-        "children": len(notified),
-        "children_by_sex": children_by_sex,
-        "age_at_notification": _range(ages),
-        "get_safe_open": get_safe,
-        "missing_episodes_prior_90d": _range(prior),
-        "children_by_category": children_by_category,
-        "children_awaiting": children_awaiting,
-        "notifications": notifications,
-        "notifications_by_category": notifications_by_category,
-        "notifications_awaiting": notifications_awaiting,
+        **_children(period.notified),
+        "notifications": period.notifications.rows,
+        "notifications_by_category": period.notifications.by_category,
+        "notifications_awaiting": period.notifications.awaiting,
         "not_notified": {
-            "episodes": len(not_notified["episodes"]),
-            "children": len(not_notified["children"]),
-            "by_category": not_notified["by_category"],
-            "awaiting": not_notified["awaiting"],
+            "episodes": len(period.unnotified_episodes),
+            "children": len(period.unnotified_children),
+            "by_category": period.unnotified.by_category,
+            "awaiting": period.unnotified.awaiting,
         },
     }
 
@@ -290,30 +319,21 @@ RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_js
 
 # database ----------------------------------------------------------------------------
 
-def published_table(conn, table: str = TABLE) -> str:
+def published_table(conn: Connection, table: str = TABLE) -> str:
     """The name to query a published mart by: `connect_marts` makes it `marts.<table>` on both."""
     return table
 
 
-def _placeholder(conn) -> str:
-    from footprint.warehouse import is_duckdb
-
-    return "?" if is_duckdb(conn) else "%s"
-
-
-def read_rows(conn, date_from: dt.date, date_to: dt.date) -> list[dict]:
+def read_rows(conn: Connection, date_from: dt.date, date_to: dt.date) -> list[dict[str, Any]]:
     """Rows of the published fact table that may fall in the period (a superset)."""
-    cur = conn.cursor()
-    cur.execute(_SQL_ROWS.format(table=published_table(conn), p=_placeholder(conn)),
-                (date_from - dt.timedelta(days=1), date_to + dt.timedelta(days=2)))
-    return [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
+    rows = execute(conn, _SQL_ROWS.format(table=published_table(conn), p="%s"),
+                   (date_from - dt.timedelta(days=1), date_to + dt.timedelta(days=2))).fetchall()
+    return [dict(zip(COLUMNS, r, strict=True)) for r in rows]
 
 
-def read_stamp(conn) -> tuple[str | None, str | None]:
+def read_stamp(conn: Connection) -> tuple[str | None, str | None]:
     """The criteria_version and as_of the published marts reflect (one of each, or none)."""
-    cur = conn.cursor()
-    cur.execute(_SQL_STAMP.format(table=published_table(conn)))
-    stamps = cur.fetchall()
+    stamps = execute(conn, _SQL_STAMP.format(table=published_table(conn))).fetchall()
     if not stamps:
         return None, None
     if len(stamps) > 1:
@@ -326,7 +346,7 @@ def read_stamp(conn) -> tuple[str | None, str | None]:
     return (None if version is None else str(version)), (None if as_of is None else str(as_of))
 
 
-def snapshot(date_from: dt.date, date_to: dt.date, settings=None) -> dict:
+def snapshot(date_from: dt.date, date_to: dt.date, settings: Settings | None = None) -> dict[str, Any]:
     """The audit snapshot from the published marts of the configured warehouse."""
     from footprint.warehouse import connect_marts
 

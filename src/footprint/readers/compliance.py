@@ -7,6 +7,9 @@ rows a BI tool reads from `marts.fct_iro_compliance_monthly`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from footprint.warehouse import Connection, execute, fetch_value
 
 COLUMNS = (
     ("iro_name", "IRO"),
@@ -26,14 +29,12 @@ COLUMNS = (
 )
 
 
-def monthly_rows(conn, month: dt.date | None) -> tuple[dt.date | None, list[dict]]:
+def monthly_rows(conn: Connection, month: dt.date | None) -> tuple[dt.date | None, list[dict[str, Any]]]:
     """Rows of the month (the latest month with notifications when `month` is None)."""
-    from footprint.warehouse import execute
-
     if month is None:
-        month = execute(
+        month = fetch_value(
             conn, "select max(period_month) from marts.fct_iro_compliance_monthly where notifications > 0"
-        ).fetchone()[0]
+        )
         if month is None:
             return None, []
     names = [name for name, _ in COLUMNS] + ["criteria_version", "as_of"]
@@ -46,15 +47,15 @@ def monthly_rows(conn, month: dt.date | None) -> tuple[dt.date | None, list[dict
     return month, [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def _cell(name: str, value) -> str:
+def _cell(name: str, value: object) -> str:
     if value in (None, ""):
         return "(unallocated)" if name == "iro_name" else ""
     if name == "timely_rate":
-        return f"{float(value) * 100:.0f}%"
+        return f"{float(str(value)) * 100:.0f}%"
     return str(value)
 
 
-def render_text(month: dt.date, rows: list[dict]) -> str:
+def render_text(month: dt.date, rows: list[dict[str, Any]]) -> str:
     header = [label for _, label in COLUMNS]
     body = [[_cell(name, row[name]) for name, _ in COLUMNS] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(header)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from footprint.contract import FILES, NIGHTS_TABLE
 from footprint.settings import Settings
+from footprint.warehouse import Connection
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Summary:
     marts: dict[str, int] | None = None  # published mart -> rows; None = nothing published
 
 
-def _tables(conn, schema: str) -> set[str]:
+def _tables(conn: Connection, schema: str) -> set[str]:
     from footprint.warehouse import execute
 
     rows = execute(conn, "select table_name from information_schema.tables where table_schema = %s", (schema,))
@@ -40,7 +41,7 @@ def _tables(conn, schema: str) -> set[str]:
 
 def summarise(settings: Settings | None = None) -> Summary:
     from footprint.errors import FootprintError
-    from footprint.warehouse import connect, connect_marts, execute, published_tables
+    from footprint.warehouse import connect, connect_marts, execute, fetch_value, published_tables
 
     settings = settings or Settings.from_env()
     if settings.target == "duckdb":
@@ -60,11 +61,11 @@ def summarise(settings: Settings | None = None) -> Summary:
                 summary.nights.append(Night(str(date), load_type or "", status or "", rows))
         for table in [spec.table for spec in FILES] + ["child_pseudonyms"]:
             if table in raw:
-                summary.raw_rows[table] = execute(conn, f"select count(*) from raw.{table}").fetchone()[0]
+                summary.raw_rows[table] = int(fetch_value(conn, f"select count(*) from raw.{table}"))
     try:
         with connect_marts(settings) as conn:
             summary.marts = {
-                table: execute(conn, f"select count(*) from marts.{table}").fetchone()[0]
+                table: int(fetch_value(conn, f"select count(*) from marts.{table}"))
                 for table in published_tables(conn)
             } or None
     except FootprintError:

@@ -24,7 +24,6 @@ STRINGS = ("criteria_version", "iro_role_description", "get_safe_service_name")
 CRITERIA_KEYS = frozenset((*CHOICES, *COUNTS, *LISTS, *STRINGS))
 
 
-
 def validate_criteria(criteria: dict[str, Any], origin: str = "criteria") -> dict[str, Any]:
     """Check every criterion is present and well-formed; return a normalised copy."""
     if not isinstance(criteria, dict):
@@ -40,23 +39,32 @@ def validate_criteria(criteria: dict[str, Any], origin: str = "criteria") -> dic
         if out[key] not in allowed:
             raise FootprintError(f"{origin}: {key} must be one of {', '.join(allowed)}, not {out[key]!r}")
     for key in COUNTS:
-        value = out[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise FootprintError(f"{origin}: {key} must be a whole number >= 0, not {value!r}")
+        _check_count(origin, key, out[key])
     for key in LISTS:
-        value = out[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise FootprintError(f"{origin}: {key} must be a list of non-empty strings")
+        _check_list(origin, key, out[key])
     for key in STRINGS:
-        value = out[key]
-        if value is None or isinstance(value, (list, dict)) or not str(value).strip():
-            raise FootprintError(f"{origin}: {key} must be a non-empty string")
-        out[key] = str(value)
+        out[key] = _checked_string(origin, key, out[key])
     if not out["footprint_note_types"]:
         raise FootprintError(f"{origin}: footprint_note_types must name at least one note type")
     if not out["episode_types"]:
         raise FootprintError(f"{origin}: episode_types must name at least one episode type")
     return out
+
+
+def _check_count(origin: str, key: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FootprintError(f"{origin}: {key} must be a whole number >= 0, not {value!r}")
+
+
+def _check_list(origin: str, key: str, value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FootprintError(f"{origin}: {key} must be a list of non-empty strings")
+
+
+def _checked_string(origin: str, key: str, value: Any) -> str:
+    if value is None or isinstance(value, (list, dict)) or not str(value).strip():
+        raise FootprintError(f"{origin}: {key} must be a non-empty string")
+    return str(value)
 
 
 def criteria_vars(path: Path | str) -> dict[str, Any]:

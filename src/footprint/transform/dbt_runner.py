@@ -82,7 +82,7 @@ def _release_duckdb() -> None:
             environment.close()
 
 
-def _failure_message(command: str, result) -> str:
+def _failure_message(command: str, result: Any) -> str:
     failures = []
     run_results = getattr(result.result, "results", None) or []
     for node_result in run_results:

@@ -1,102 +1,99 @@
-"""Connections to the warehouse: a DuckDB file (embedded default) or PostgreSQL (PG* env)."""
+"""The warehouse: a DuckDB file (embedded default) or PostgreSQL (PG* variables).
+
+Everything that differs between the two engines lives in one module per
+target (`duckdb.py`, `postgres.py`, both implementing `base.Target`); the
+stages call the functions here, which pick the target from the settings or
+from the connection they are given.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from footprint.settings import Settings
+from footprint.warehouse.base import Connection, Cursor, Params, Target
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
 
 
-@contextlib.contextmanager
-def connect(settings: Settings | None = None, read_only: bool = False) -> Iterator:
-    """Yield a DB-API connection to the warehouse; the caller commits.
+def target_named(name: str) -> Target:
+    if name == "duckdb":
+        from footprint.warehouse.duckdb import DuckDBTarget
 
-    DuckDB: a connection to the warehouse file. PostgreSQL: psycopg2 with the
-    standard PG* variables (libpq reads them itself).
-    """
-    settings = settings or Settings.from_env()
-    if settings.target == "duckdb":
-        import duckdb
+        return DuckDBTarget()
+    from footprint.warehouse.postgres import PostgresTarget
 
-        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(str(settings.duckdb_path), read_only=read_only)
-    else:
-        import psycopg2
-
-        conn = psycopg2.connect("")
-        if read_only:
-            conn.set_session(readonly=True)
-    try:
-        yield conn
-    finally:
-        conn.close()
+    return PostgresTarget()
 
 
-def fetch_all(conn, sql: str, params: tuple | list = ()) -> list[tuple]:
-    """All rows of one query on either driver (`%s` placeholders, as for `execute`)."""
-    return execute(conn, sql, params).fetchall()
+def target_of(conn: Connection) -> Target:
+    return target_named("duckdb" if is_duckdb(conn) else "postgres")
 
 
-def is_duckdb(conn) -> bool:
+def is_duckdb(conn: object) -> bool:
     # duckdb 2.x's connection class lives in the `_duckdb` extension module.
     return type(conn).__module__.lstrip("_").startswith("duckdb")
 
 
 @contextlib.contextmanager
-def connect_marts(settings: Settings | None = None) -> Iterator:
-    """Yield a read-only connection where the *published* marts are `marts.<table>`.
-
-    DuckDB: the separate marts file (FOOTPRINT_MARTS_PATH) that BI tools open, attached
-    read-only as catalog `marts` whatever the file is called.
-    PostgreSQL: the warehouse database, whose `marts` schema holds the published views.
-    """
+def connect(settings: Settings | None = None, read_only: bool = False) -> Iterator[Connection]:
+    """A DB-API connection to the warehouse, closed on leaving the block; the caller commits."""
     settings = settings or Settings.from_env()
-    if settings.target == "duckdb":
-        import duckdb
-
-        if not settings.marts_path.exists():
-            from footprint.errors import FootprintError
-
-            raise FootprintError(f"no published marts yet at {settings.marts_path}: run a night first")
-        conn = duckdb.connect(":memory:")
-        path = str(settings.marts_path).replace("'", "''")
-        conn.execute(f"attach '{path}' as marts (read_only)")
-        conn.execute("use marts")
-    else:
-        import psycopg2
-
-        conn = psycopg2.connect("")
-        conn.set_session(readonly=True)
+    conn = target_named(settings.target).connect(settings, read_only=read_only)
     try:
         yield conn
     finally:
         conn.close()
 
 
-def execute(conn, sql: str, params: tuple | list = ()):
-    """Run one statement on either driver, inside the connection's transaction; return
-    something with fetchone/fetchall.
+@contextlib.contextmanager
+def connect_marts(settings: Settings | None = None) -> Iterator[Connection]:
+    """A read-only connection where the *published* marts are `marts.<table>`.
 
-    `sql` uses psycopg2's `%s` placeholders (and no literal `%`); DuckDB gets `?`.
-    On DuckDB this runs on the connection itself: its `cursor()` is a second
-    connection with a transaction of its own, so work done through it escapes a
-    `begin ... rollback` on the first.
+    DuckDB: the separate marts file (FOOTPRINT_MARTS_PATH) that BI tools open.
+    PostgreSQL: the warehouse database, whose `marts` schema holds the published views.
     """
-    if is_duckdb(conn):
-        return conn.execute(sql.replace("%s", "?"), list(params))
-    cur = conn.cursor()
-    cur.execute(sql, params) if params else cur.execute(sql)
-    return cur
+    settings = settings or Settings.from_env()
+    conn = target_named(settings.target).connect_marts(settings)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
-def published_tables(conn) -> list[str]:
+def execute(conn: Connection, sql: str, params: Params = ()) -> Cursor:
+    """Run one statement on either engine, inside the connection's transaction; return
+    something with fetchone/fetchall. `sql` uses `%s` placeholders (and no literal `%`)."""
+    return target_of(conn).execute(conn, sql, params)
+
+
+def fetch_all(conn: Connection, sql: str, params: Params = ()) -> list[tuple]:
+    """All rows of one query on either engine (`%s` placeholders, as for `execute`)."""
+    return execute(conn, sql, params).fetchall()
+
+
+def fetch_value(conn: Connection, sql: str, params: Params = ()) -> Any:
+    """The first column of the first row, or None when there is no row."""
+    row = execute(conn, sql, params).fetchone()
+    return row[0] if row else None
+
+
+def frame(conn: Connection, sql: str, params: Params = ()) -> pd.DataFrame:
+    """One query into pandas: DuckDB through Arrow, PostgreSQL through the cursor."""
+    return target_of(conn).frame(conn, sql, params)
+
+
+def published_tables(conn: Connection) -> list[str]:
     """Names of the published marts on a `connect_marts` connection (tables on DuckDB, views on PostgreSQL)."""
-    if is_duckdb(conn):
-        sql = ("select table_name from information_schema.tables "
-               "where table_catalog = 'marts' and table_schema = 'main' order by 1")
-    else:
-        sql = "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-    return [r[0] for r in execute(conn, sql).fetchall()]
+    return target_of(conn).published_tables(conn)
+
+
+__all__ = [
+    "SCHEMAS", "Connection", "Cursor", "Params", "Target", "connect", "connect_marts", "execute",
+    "fetch_all", "fetch_value", "frame", "is_duckdb", "published_tables", "target_named", "target_of",
+]

@@ -1,0 +1,273 @@
+"""The night's rows as the suites see them: read from `raw` into pandas, with helper columns.
+
+The facts a single row cannot tell (parsed dates, ids found in other files or
+in accepted history, ages from the sensitive date of birth) are computed here
+into helper columns, and sensitive columns are dropped before GX sees a frame.
+Columns the contract marks sensitive without a check (names, free text) are
+not even read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from typing import TYPE_CHECKING, Any
+
+from footprint.contract import FILES, FILES_BY_TABLE, NIGHT_ACCEPTED, NIGHTS_TABLE, FileSpec
+from footprint.errors import FootprintError
+from footprint.gate import suites
+from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, parsed
+from footprint.warehouse import Connection
+from footprint.warehouse import frame as query_frame
+from footprint.warehouse.base import RAW
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ID_CHUNK = 1000  # ids per IN (...) list in history look-ups
+
+
+def _needed_columns(spec: FileSpec) -> list[str]:
+    """Contract columns the suites need. Sensitive text without checks is never read at all."""
+    return [
+        c.name for c in spec.columns
+        if not c.sensitive or suites.is_temporal(c) or c.required or c.allowed
+    ]
+
+
+def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Text columns as pandas strings with blank = missing (the contract's empty field = NULL)."""
+    for name in columns:
+        s = frame[name].astype("str")
+        frame[name] = s.mask(s.str.strip() == "")
+    return frame
+
+
+def parse_temporal(series: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Parse text in any of the given strftime forms; NaT where empty or not a real date/time.
+
+    Each form is tried strictly (whole value, real calendar: 31/02/2022 fails).
+    """
+    import pandas as pd
+
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
+    todo = series.notna()
+    for fmt in formats:
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(series[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+        todo &= out.isna()
+    return out
+
+
+class NightView:
+    """What a suite's derive() may consult: the night's frames and the accepted history before it."""
+
+    def __init__(self, conn: Connection, extract_date: dt.date, produced_at: dt.datetime,
+                 frames: dict[str, pd.DataFrame], config: QualityConfig):
+        self.conn = conn
+        self.extract_date = extract_date
+        self.produced_at = produced_at
+        self.frames = frames
+        self.config = config
+
+    _ACCEPTED_BEFORE = (
+        f"_extract_date in (select extract_date from {RAW}.{NIGHTS_TABLE} "  # noqa: S608 (constants)
+        f"where status = '{NIGHT_ACCEPTED}' and extract_date < %s)"
+    )
+
+    def _history(self, table: str, ids: list[str], columns: list[str]) -> pd.DataFrame:
+        """Latest accepted version (before this night) of each of `ids` in raw.<table>."""
+        import pandas as pd
+
+        spec = FILES_BY_TABLE[table]
+        cols = ", ".join(dict.fromkeys([spec.key, *columns]))
+        parts = []
+        for i in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[i:i + _ID_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            # Identifiers come from the contract, values are bound parameters.
+            sql = (
+                f"select {cols}, _extract_date from {RAW}.{table} "  # noqa: S608
+                f"where {spec.key} in ({marks}) and {self._ACCEPTED_BEFORE}"
+            )
+            parts.append(query_frame(self.conn, sql, [*chunk, self.extract_date]))
+        if not parts:
+            return pd.DataFrame(columns=[spec.key, *columns])
+        hist = pd.concat(parts, ignore_index=True).sort_values("_extract_date", kind="stable")
+        hist = hist.drop_duplicates(spec.key, keep="last").drop(columns="_extract_date")
+        return _normalise(hist, [spec.key, *columns])
+
+    def lookup(self, table: str, ids: pd.Series, columns: list[str]) -> pd.DataFrame:
+        """For each id (a Series), `columns` of raw.<table>'s row with that key: from the night,
+        else from the latest accepted night before it. Temporal columns come parsed as well,
+        under suites.parsed(name). Missing everywhere: NaN/NaT."""
+        import pandas as pd
+
+        spec = FILES_BY_TABLE[table]
+        night = self.frames[table]
+        own = night[[spec.key, *columns]].dropna(subset=[spec.key]).drop_duplicates(spec.key)
+        wanted = pd.Series(ids.dropna().unique())
+        missing = wanted[~wanted.isin(own[spec.key])].tolist()
+        found = pd.concat([own, self._history(table, missing, columns)], ignore_index=True) if missing else own
+        found = found.set_index(spec.key)
+        out = pd.DataFrame(index=ids.index)
+        for name in columns:
+            out[name] = ids.map(found[name])
+            col = spec.column(name)
+            if suites.is_temporal(col):
+                out[parsed(name)] = parse_temporal(out[name].astype("str"), suites.formats_for(col))
+        return out
+
+    def known(self, table: str, ids: pd.Series) -> pd.Series:
+        """True where the id is a key of raw.<table> in the night or in accepted history before it."""
+        spec = FILES_BY_TABLE[table]
+        in_night = ids.isin(self.frames[table][spec.key].dropna())
+        leftovers = ids[ids.notna() & ~in_night].unique().tolist()
+        if not leftovers:
+            return in_night
+        hist = self._history(table, leftovers, [])
+        return in_night | ids.isin(hist[spec.key])
+
+
+def read_night_meta(conn: Connection, extract_date: dt.date) -> dict[str, Any]:
+    layout = query_frame(
+        conn,
+        "select count(*) as n from information_schema.tables where table_schema = %s and table_name = %s",
+        [RAW, NIGHTS_TABLE],
+    )
+    if int(layout.iloc[0, 0]) == 0:
+        raise FootprintError(f"no {RAW}.{NIGHTS_TABLE} in the warehouse: load a night before validating it")
+    rows = query_frame(
+        conn,
+        f"select extract_date, produced_at, source_system, load_type, status, row_counts "  # noqa: S608
+        f"from {RAW}.{NIGHTS_TABLE} where extract_date = %s",
+        [extract_date],
+    )
+    if rows.empty:
+        raise FootprintError(f"night {extract_date} is not loaded: load it before validating")
+    meta = rows.iloc[0].to_dict()
+    import pandas as pd
+
+    meta["produced_at"] = pd.Timestamp(meta["produced_at"]).to_pydatetime()
+    return meta
+
+
+def read_frames(conn: Connection, extract_date: dt.date) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for spec in FILES:
+        cols = _needed_columns(spec)
+        sql = (
+            f"select {', '.join(cols)}, {ROW} from {RAW}.{spec.table} "  # noqa: S608 (contract names)
+            f"where _extract_date = %s order by {ROW}"
+        )
+        frame = _normalise(query_frame(conn, sql, [extract_date]), cols)
+        frame[ROW] = frame[ROW].astype("int64")
+        frames[spec.table] = frame
+    return frames
+
+
+def volume_bands(conn: Connection, extract_date: dt.date, load_type: str, rows: dict[str, int],
+                 config: QualityConfig) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Per file: the GX parameters (min/max rows) and what the report says about them."""
+    params: dict[str, Any] = {}
+    info: dict[str, dict] = {}
+    if load_type == "initial":
+        for spec in FILES:
+            params[suites.volume_parameter(spec.table, "min")] = None
+            params[suites.volume_parameter(spec.table, "max")] = None
+            info[spec.name] = {"rows": rows[spec.name], "evaluated": False, "why": "initial load: exempt"}
+        return params, info
+    depth = max(config.band(s.table).recent_nights for s in FILES)
+    recent = query_frame(
+        conn,
+        f"select extract_date, row_counts from {RAW}.{NIGHTS_TABLE} "  # noqa: S608
+        f"where status = '{NIGHT_ACCEPTED}' and load_type = 'nightly' and extract_date < %s "
+        f"order by extract_date desc limit {int(depth)}",
+        [extract_date],
+    )
+    counts_by_night = [(r.extract_date, _parse_counts(r.row_counts)) for r in recent.itertuples()]
+    for spec in FILES:
+        band = config.band(spec.table)
+        history = []
+        for night, counts in counts_by_night[: band.recent_nights]:
+            n = counts.get(spec.name, counts.get(spec.table))
+            if n is None:  # row_counts absent or partial: count the rows themselves
+                n = _count_rows(conn, spec.table, night)
+            history.append(int(n))
+        lo = hi = None
+        entry: dict[str, Any] = {"rows": rows[spec.name], "nights": len(history)}
+        if len(history) >= band.min_nights:
+            median = statistics.median(history)
+            median = int(median) if float(median).is_integer() else median
+            lo, hi = band.bounds(median)
+            entry.update(evaluated=True, min=lo, max=hi, median=median)
+        else:
+            entry.update(
+                evaluated=False,
+                why=f"{len(history)} accepted nightly load(s) before this night, {band.min_nights} needed",
+            )
+        params[suites.volume_parameter(spec.table, "min")] = lo
+        params[suites.volume_parameter(spec.table, "max")] = hi
+        info[spec.name] = entry
+    return params, info
+
+
+def _parse_counts(text: object) -> dict[str, Any]:
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) and text else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _count_rows(conn: Connection, table: str, night: dt.date) -> int:
+    sql = f"select count(*) as n from {RAW}.{table} where _extract_date = %s"  # noqa: S608
+    return int(query_frame(conn, sql, [night]).iloc[0, 0])
+
+
+# --- helper columns -------------------------------------------------------------------
+
+def derive_common(frames: dict[str, pd.DataFrame], night: NightView) -> None:
+    """Parsed dates and the flags every file shares: formats, ranges, sensitive checks."""
+    import pandas as pd
+
+    produced_at = night.produced_at
+    earliest = dt.datetime.combine(night.config.earliest_date, dt.time())
+    for spec in FILES:
+        frame = frames[spec.table]
+        for col in spec.columns:
+            if suites.is_temporal(col):
+                value = parse_temporal(frame[col.name], suites.formats_for(col))
+                frame[parsed(col.name)] = value
+                # Dates before `earliest` are placeholders (01/01/0001, 1899-12-30 from a
+                # spreadsheet epoch), not events: a format problem, not a plausibility one.
+                frame[flag("date_format", col.name)] = as_flag(value >= earliest, frame[col.name].notna())
+                frame[flag("not_after_produced_at", col.name)] = as_flag(value <= produced_at, value.notna())
+            if col.sensitive and col.required:
+                frame[flag("required", col.name)] = as_flag(frame[col.name].notna(), pd.Series(True, index=frame.index))
+            if col.sensitive and col.allowed:
+                frame[flag("enumeration", col.name)] = as_flag(
+                    frame[col.name].isin(col.allowed), frame[col.name].notna()
+                )
+
+
+def derive_references(frames: dict[str, pd.DataFrame], modules: dict[str, suites.SuiteModule],
+                      night: NightView) -> None:
+    for table, module in modules.items():
+        frame = frames[table]
+        for column, target in module.references.items():
+            ids = frame[column]
+            frame[flag("reference", column)] = as_flag(night.known(target, ids), ids.notna())
+
+
+def strip_sensitive(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    """Drop every sensitive value (and its parsed form) before GX can see it."""
+    drop = [c for name in spec.sensitive_columns for c in (name, parsed(name)) if c in frame.columns]
+    frame = frame.drop(columns=drop)
+    # A suite's derive() could add a column copied from a sensitive one; only flags may remain.
+    leaked = [c for c in frame.columns if any(c.startswith(name) for name in spec.sensitive_columns)]
+    if leaked:
+        raise FootprintError(f"{spec.name}: helper column(s) {', '.join(leaked)} carry a sensitive column's values")
+    return frame

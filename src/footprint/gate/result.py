@@ -1,0 +1,100 @@
+"""What the gate found about a night: findings, the verdict, and the error a rejected night raises.
+
+Findings carry identifiers (the file's key and the CSV record number) and
+counts, never values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from footprint.errors import FootprintError
+from footprint.gate.suites import ROW
+
+
+class QualityGateError(FootprintError):
+    """A night failed the quality gate. The message names files, columns, checks and row ids only."""
+
+    def __init__(self, result: GateResult):
+        self.result = result
+        super().__init__(result.summary())
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str  # contract file name, e.g. case_notes.csv
+    column: str | None  # contract column (None: the whole file, e.g. volume)
+    check: str  # check code (footprint.gate.suites.CHECKS)
+    check_class: str  # format | enumeration | plausibility | reference | volume
+    expectation: str  # GX expectation type
+    description: str
+    severity: str  # error | warning
+    unexpected_count: int | None
+    element_count: int | None = None
+    row_ids: list[dict] = field(default_factory=list)  # [{key: id, "_source_row": n}], a few
+    detail: str = ""
+
+    def message(self) -> str:
+        where = f"{self.file} {self.column}" if self.column else self.file
+        parts = [f"[{self.severity}] {where}: {self.description} ({self.check})"]
+        if self.unexpected_count is not None:
+            parts.append(f"{self.unexpected_count} bad row(s)")
+        if self.detail:
+            parts.append(self.detail)
+        if self.row_ids:
+            parts.append("e.g. " + ", ".join(row_id_text(r) for r in self.row_ids))
+        return " — ".join(parts)
+
+
+@dataclass
+class GateResult:
+    extract_date: dt.date
+    passed: bool
+    status: str
+    load_type: str
+    failures: list[Finding]  # error severity: why the night is rejected
+    warnings: list[Finding]
+    report_path: Path | None
+    rows: dict[str, int] = field(default_factory=dict)  # file name -> rows in the night
+    volume: dict[str, dict] = field(default_factory=dict)  # file name -> band used (or why none)
+    expectations: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        head = (
+            f"night {self.extract_date}: {self.status} "
+            f"({len(self.failures)} error(s), {len(self.warnings)} warning(s), {self.expectations} expectations)"
+        )
+        lines = [head] + ["  " + f.message() for f in self.failures + self.warnings]
+        if self.report_path:
+            lines.append(f"  report: {self.report_path}")
+        return "\n".join(lines)
+
+    def raise_for_status(self) -> GateResult:
+        """Raise QualityGateError when the night was rejected (for the DAG's gate task)."""
+        if not self.passed:
+            raise QualityGateError(self)
+        return self
+
+    def to_json(self) -> dict:
+        """The summary stored in raw.extract_nights.validation_result: counts and ids, no values."""
+        return {
+            "passed": self.passed,
+            "status": self.status,
+            "load_type": self.load_type,
+            "errors": len(self.failures),
+            "warnings": len(self.warnings),
+            "expectations": self.expectations,
+            "seconds": round(self.seconds, 2),
+            "rows": self.rows,
+            "volume": self.volume,
+            "findings": [asdict(f) for f in self.failures + self.warnings],
+            "report": str(self.report_path) if self.report_path else None,
+        }
+
+
+def row_id_text(row: dict) -> str:
+    parts = [f"{k}={v}" for k, v in row.items() if k != ROW]
+    return f"{' '.join(parts)} (row {row.get(ROW)})"

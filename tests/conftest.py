@@ -9,6 +9,17 @@ import pytest
 from footprint.devtools.devserver import start_throwaway
 
 _db_counter = itertools.count()
+_POSTGRES_FIXTURES = {"pg_server", "pg_env"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what needs the PostgreSQL server, from the fixtures and parameters a test uses, so
+    `-m "not postgres"` (make test-fast) never starts one."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        uses_server = _POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if uses_server or "postgres" in params.values():
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")

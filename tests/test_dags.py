@@ -9,6 +9,8 @@ import pytest
 
 from tests.airflow_env import ROOT, dags_test, migrate
 
+pytestmark = pytest.mark.airflow
+
 DAG_ID = "missing_footprint_nightly"
 
 

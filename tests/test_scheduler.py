@@ -21,6 +21,8 @@ import yaml
 from tests.airflow_env import AIRFLOW, ROOT, airflow_env
 from tests.pipeline import write_nights
 
+pytestmark = pytest.mark.airflow
+
 DAG_ID = "missing_footprint_nightly"
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 COMPONENTS = [COMPOSE["services"][name]["command"] for name in (

@@ -8,8 +8,10 @@ writes `DIR/2022-03-01/` (the `initial` load: two years of history) and
 The same arguments give byte-identical files.
 
 From Python: `generate(out_dir, "la", date(2022, 3, 1))` returns the night
-folders. The model is in `model.py`, the text in `text.py`, the routing of
-rows into nights and the file spelling in `writer.py`.
+folders. The authority and who its children are is in `model.py` (its
+figures in `calibration.py`), each child's record in the `child` package, the
+text in `text.py`, the routing of rows into nights and the file spelling in
+`writer.py`.
 
 Only the standard library is imported here: `footprint --help` imports every
 command module.

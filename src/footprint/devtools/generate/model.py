@@ -97,6 +97,7 @@ class World:
         return f"{rng.choice(tx.ADULT_FIRST)} {rng.choice(tx.SURNAMES)}"
 
     def _build_workforce(self, rng: random.Random) -> None:
+        """Group managers, then each team's manager, social workers, IROs, RHI workers: sized on caseloads."""
         stock = self.n_stock
         n_iro = max(3, round(stock / IRO_CASELOAD))
         n_sw = max(4, round(stock / SW_CASELOAD))
@@ -104,49 +105,64 @@ class World:
         n_gm = max(2, math.ceil(n_teams / TEAMS_PER_GM))
         n_rhi = max(1, round(stock / 200))
         self.professionals: list[tuple] = []  # (id, name, title, department, registration)
-        next_id = [100]
-
-        def add(name: str, title: str, dept: str, reg: str = "") -> str:
-            pid = f"{next_id[0] + rng.randrange(7):05d}"
-            next_id[0] += 7
-            self.professionals.append((pid, name, title, dept, reg))
-            return pid
-
+        self._next_professional = 100
         areas = [
             tx.AREAS[i % len(tx.AREAS)] + ("" if i < len(tx.AREAS) else f" {i // len(tx.AREAS) + 1}")
             for i in range(max(n_gm, math.ceil(n_iro / 10)))
         ]
-        gms = [(add(self._name(rng), "Group Manager", f"Children’s Services – {areas[i]}"),) for i in range(n_gm)]
-        self.gm_ids = [g[0] for g in gms]
+        self._add_managers(rng, areas, n_gm, n_teams)
+        self._add_social_workers(rng, n_sw)
+        self._add_iros(rng, areas, n_iro)
+        self.rhi_ids = [
+            self._add(rng, self._name(rng), "Return Home Interview Worker", "Missing Children Service")
+            for _ in range(n_rhi)
+        ]
+        self.sw_name = {p[0]: p[1] for p in self.professionals}
+        self.team_by_name = {t.name: t for t in self.teams}
+        self.iro_index = {p: i for i, p in enumerate(self.iro_ids)}
+
+    def _add(self, rng: random.Random, name: str, title: str, dept: str, reg: str = "") -> str:
+        """A professional row; ids rise in steps of 7 with a random offset, as a source's do."""
+        pid = f"{self._next_professional + rng.randrange(7):05d}"
+        self._next_professional += 7
+        self.professionals.append((pid, name, title, dept, reg))
+        return pid
+
+    def _add_managers(self, rng: random.Random, areas: list[str], n_gm: int, n_teams: int) -> None:
+        """Group managers (one per area), then the teams, each with its team manager under a GM."""
+        self.gm_ids = [
+            self._add(rng, self._name(rng), "Group Manager", f"Children’s Services – {areas[i]}") for i in range(n_gm)
+        ]
         self.gm_names = {p[0]: p[1] for p in self.professionals}
         self.teams: list[Team] = []
         for t in range(n_teams):
             gm = t % n_gm
             name = f"{areas[gm]} Children Looked After Team {t // n_gm + 1}"
-            tm = add(self._name(rng), "Team Manager", name)
+            tm = self._add(rng, self._name(rng), "Team Manager", name)
             self.teams.append(Team(name, [], tm, self.gm_ids[gm]))
+
+    def _add_social_workers(self, rng: random.Random, n_sw: int) -> None:
         for s in range(n_sw):
-            team = self.teams[s % n_teams]
+            team = self.teams[s % len(self.teams)]
             # One social worker is always a Rhian: a name that must not read as "RHI".
             name = f"Rhian {rng.choice(tx.SURNAMES)}" if s == 0 else self._name(rng)
             title = "Senior Practitioner" if rng.random() < 0.15 else "Social Worker"
-            team.sw_ids.append(add(name, title, team.name, f"SW{rng.randrange(10**6):06d}"))
-        iro_teams = max(1, round(n_iro / 10))
+            team.sw_ids.append(self._add(rng, name, title, team.name, f"SW{rng.randrange(10**6):06d}"))
+
+    def _add_iros(self, rng: random.Random, areas: list[str], n_iro: int) -> None:
+        """IROs in one service, or in area teams of about ten; each with a diligence of their own."""
+        n_services = max(1, round(n_iro / 10))
         self.iro_ids: list[str] = []
         self.iro_names: list[str] = []
         self.iro_teams: list[str] = []
-        self.iro_diligence: list[float] = []
+        self.iro_diligence: list[float] = []  # the chance of a timely footprint (child/responses.py)
         for i in range(n_iro):
-            iro_team = "Independent Reviewing Service" if iro_teams == 1 else f"IRO Service – {areas[i % iro_teams]}"
+            team = "Independent Reviewing Service" if n_services == 1 else f"IRO Service – {areas[i % n_services]}"
             name = self._name(rng)
-            self.iro_ids.append(add(name, "Independent Reviewing Officer", iro_team, f"SW{rng.randrange(10**6):06d}"))
+            self.iro_ids.append(self._add(rng, name, "Independent Reviewing Officer", team, f"SW{rng.randrange(10**6):06d}"))
             self.iro_names.append(name)
-            self.iro_teams.append(iro_team)
+            self.iro_teams.append(team)
             self.iro_diligence.append(min(0.85, max(0.1, rng.gauss(0.38, 0.14))))
-        self.rhi_ids = [add(self._name(rng), "Return Home Interview Worker", "Missing Children Service") for _ in range(n_rhi)]
-        self.sw_name = {p[0]: p[1] for p in self.professionals}
-        self.team_by_name = {t.name: t for t in self.teams}
-        self.iro_index = {p: i for i, p in enumerate(self.iro_ids)}
 
     def child_rng(self, k: int) -> random.Random:
         return random.Random(self.seed * 1_000_003 + k)

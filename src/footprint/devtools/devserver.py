@@ -16,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def pg_bindir() -> Path:
@@ -26,8 +27,9 @@ def pg_bindir() -> Path:
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
         candidates.append(out.stdout.strip())
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    if shutil.which("pg_ctl"):
-        candidates.append(str(Path(shutil.which("pg_ctl")).parent))
+    pg_ctl = shutil.which("pg_ctl")
+    if pg_ctl:
+        candidates.append(str(Path(pg_ctl).parent))
     for cand in candidates:
         if cand and (Path(cand) / "pg_ctl").exists() and (Path(cand) / "initdb").exists():
             return Path(cand)
@@ -74,7 +76,7 @@ class PostgresServer:
             "PGDATABASE": database,
         }
 
-    def _run(self, args: list[str], **kw) -> subprocess.CompletedProcess:
+    def _run(self, args: list[str], **kw: Any) -> subprocess.CompletedProcess:
         if self.os_user:
             args = ["runuser", "-u", self.os_user, "--", *args]
         return subprocess.run(args, check=True, capture_output=True, text=True, **kw)

@@ -42,37 +42,42 @@ def main(argv: list[str] | None = None) -> int:
         server = start_throwaway()
         os.environ.update(server.env("footprint"))
     try:
-        from footprint.devtools.generate import generate
-        from footprint.gate import suites
-        from footprint.gate.validate import validate_night
-        from footprint.ingest.raw_load import load_night
-        from footprint.settings import Settings
-
-        started = time.perf_counter()
-        folders = generate(root / "landing", args.preset, dt.date(2022, 3, 1), args.nights,
-                           args.history_years, args.seed, progress=False)
-        print(f"generated {args.preset}: {len(folders)} nights in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        suites.gx_context()
-        print(f"GX import and context: {time.perf_counter() - started:.1f} s (once per process)")
-        settings = Settings.from_env()
-        nightly = []
-        for folder in folders:
-            loaded = load_night(folder, settings)
-            started = time.perf_counter()
-            result = validate_night(loaded.extract_date, settings)
-            seconds = time.perf_counter() - started
-            if loaded.load_type == "nightly":
-                nightly.append(seconds)
-            print(f"{loaded.extract_date} {loaded.load_type:<8} {loaded.total_rows:>10,} rows  "
-                  f"load {loaded.seconds:5.1f} s  gate {seconds:5.1f} s  {result.status}")
-        if nightly:
-            print(f"gate on a nightly batch ({args.target}): median {sorted(nightly)[len(nightly) // 2]:.1f} s, "
-                  f"max {max(nightly):.1f} s")
+        _bench(args, root)
     finally:
         if server is not None:
             server.stop()
     return 0
+
+
+def _bench(args: argparse.Namespace, root: Path) -> None:
+    """Generate, then load and validate each night, printing the times."""
+    from footprint.devtools.generate import generate
+    from footprint.gate import suites
+    from footprint.gate.validate import validate_night
+    from footprint.ingest.raw_load import load_night
+    from footprint.settings import Settings
+
+    started = time.perf_counter()
+    folders = generate(root / "landing", args.preset, dt.date(2022, 3, 1), args.nights,
+                       args.history_years, args.seed, progress=False)
+    print(f"generated {args.preset}: {len(folders)} nights in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    suites.gx_context()
+    print(f"GX import and context: {time.perf_counter() - started:.1f} s (once per process)")
+    settings = Settings.from_env()
+    nightly = []
+    for folder in folders:
+        loaded = load_night(folder, settings)
+        started = time.perf_counter()
+        result = validate_night(loaded.extract_date, settings)
+        seconds = time.perf_counter() - started
+        if loaded.load_type == "nightly":
+            nightly.append(seconds)
+        print(f"{loaded.extract_date} {loaded.load_type:<8} {loaded.total_rows:>10,} rows  "
+              f"load {loaded.seconds:5.1f} s  gate {seconds:5.1f} s  {result.status}")
+    if nightly:
+        print(f"gate on a nightly batch ({args.target}): median {sorted(nightly)[len(nightly) // 2]:.1f} s, "
+              f"max {max(nightly):.1f} s")
 
 
 if __name__ == "__main__":

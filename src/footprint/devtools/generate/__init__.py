@@ -8,8 +8,10 @@ writes `DIR/2022-03-01/` (the `initial` load: two years of history) and
 The same arguments give byte-identical files.
 
 From Python: `generate(out_dir, "la", date(2022, 3, 1))` returns the night
-folders. The model is in `model.py`, the text in `text.py`, the routing of
-rows into nights and the file spelling in `writer.py`.
+folders. The authority and who its children are is in `model.py` (its
+figures in `calibration.py`), each child's record in the `child` package, the
+text in `text.py`, the routing of rows into nights and the file spelling in
+`writer.py`.
 
 Only the standard library is imported here: `footprint --help` imports every
 command module.
@@ -19,7 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from footprint.devtools.generate.records import ChildRecords
+    from footprint.devtools.generate.writer import Router
 
 PRESET_NAMES = ("small", "la", "large_la", "region", "england")
 DEFAULT_START = dt.date(2022, 3, 1)
@@ -41,14 +49,8 @@ def generate(
     from footprint.devtools.generate.model import World
     from footprint.devtools.generate.presets import PRESETS
     from footprint.devtools.generate.writer import NightWriter, Router, plan_nights
-    from footprint.errors import FootprintError
 
-    if preset not in PRESETS:
-        raise FootprintError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
-    if nights < 0:
-        raise FootprintError("--nights must be 0 or more")
-    if history_years < 1:
-        raise FootprintError("--history-years must be 1 or more")
+    _check_arguments(preset, nights, history_years)
     world = World(PRESETS[preset], start, nights, history_years, seed)
     plans = plan_nights(Path(out_dir), world.extract_dates, world.produced, seed)
     writers = [NightWriter(plan, world.calendar.gaps) for plan in plans]
@@ -57,30 +59,51 @@ def generate(
     try:
         for row in world.professionals:
             router.professional(row)
-        children = range(world.n_children)
-        if show:
-            from tqdm import tqdm
-
-            children = tqdm(children, desc=f"generate {preset}", unit="child", file=sys.stderr, mininterval=0.5)
-        for k in children:
-            rec = world.simulate(k)
-            router.person(rec.person, rec.person_created)
-            for row in rec.involvements:
-                router.involvement(row)
-            for row in rec.services:
-                router.service(row)
-            for versions in rec.episodes:
-                router.event("ssd_missing.csv", versions)
-            for versions in rec.notifications:
-                router.event("missing_notifications.csv", versions)
-            for versions in rec.notes:
-                router.event("case_notes.csv", versions)
-            for versions in rec.reviews:
-                router.event("ssd_cla_reviews.csv", versions)
+        for k in _children(world.n_children, preset, show):
+            _route(router, world.simulate(k))
     except BaseException:
+        # every night stays incomplete (no manifest) rather than half written
         for writer in writers:
             writer.abort()
         raise
     for writer in writers:
         writer.finish()
     return [plan.folder for plan in plans]
+
+
+def _check_arguments(preset: str, nights: int, history_years: int) -> None:
+    from footprint.devtools.generate.presets import PRESETS
+    from footprint.errors import FootprintError
+
+    if preset not in PRESETS:
+        raise FootprintError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+    if nights < 0:
+        raise FootprintError("--nights must be 0 or more")
+    if history_years < 1:
+        raise FootprintError("--history-years must be 1 or more")
+
+
+def _children(n: int, preset: str, show: bool) -> Iterable[int]:
+    """The child indexes, behind a progress bar on stderr when `show`."""
+    if not show:
+        return range(n)
+    from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the locked dev dependencies
+
+    return tqdm(range(n), desc=f"generate {preset}", unit="child", file=sys.stderr, mininterval=0.5)
+
+
+def _route(router: Router, rec: ChildRecords) -> None:
+    """One child's rows to the nights that carry them."""
+    router.person(rec.person, rec.person_created)
+    for row in rec.involvements:
+        router.involvement(row)
+    for row in rec.services:
+        router.service(row)
+    for versions in rec.episodes:
+        router.event("ssd_missing.csv", versions)
+    for versions in rec.notifications:
+        router.event("missing_notifications.csv", versions)
+    for versions in rec.notes:
+        router.event("case_notes.csv", versions)
+    for versions in rec.reviews:
+        router.event("ssd_cla_reviews.csv", versions)

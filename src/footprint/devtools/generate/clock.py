@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 DAY = 86_400
@@ -59,6 +60,12 @@ def wall_time_exists(value: dt.datetime) -> bool:
     return there_and_back.replace(tzinfo=None) == value
 
 
+def _utc_offset(value: dt.datetime) -> dt.timedelta:
+    offset = value.replace(tzinfo=LONDON).utcoffset()
+    assert offset is not None  # a ZoneInfo always gives one
+    return offset
+
+
 def spring_gaps(first: dt.date, last: dt.date) -> dict[int, tuple[int, int]]:
     """Day ordinal -> (first skipped second of the day, first second after the gap)."""
     gaps: dict[int, tuple[int, int]] = {}
@@ -66,11 +73,9 @@ def spring_gaps(first: dt.date, last: dt.date) -> dict[int, tuple[int, int]]:
     one = dt.timedelta(days=1)
     while d <= last:
         midnight = dt.datetime(d.year, d.month, d.day)
-        before = midnight.replace(tzinfo=LONDON).utcoffset()
-        after = (midnight + dt.timedelta(hours=23)).replace(tzinfo=LONDON).utcoffset()
-        if after > before:
+        if _utc_offset(midnight + dt.timedelta(hours=23)) > _utc_offset(midnight):
 
-            def missing(minute: int, midnight=midnight) -> bool:
+            def missing(minute: int, midnight: dt.datetime = midnight) -> bool:
                 return not wall_time_exists(midnight + dt.timedelta(minutes=minute))
 
             # coarse scan, then widen to the exact minutes (a gap is at least 15 minutes long)
@@ -180,7 +185,10 @@ def _time_table(seconds: bool) -> list[str]:
     return table
 
 
-def formatters(style: str, gaps: dict[int, tuple[int, int]]):
+Formatter = Callable[[int | None], str]
+
+
+def formatters(style: str, gaps: dict[int, tuple[int, int]]) -> tuple[Formatter, Formatter]:
     """(timestamp formatter, date formatter) for a style; both map None to ''."""
     uk = style in (UK, UK_MIN)
     sep = "T" if style == ISO_T else " "

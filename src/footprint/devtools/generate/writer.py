@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
 from footprint.contract import EVENT, FILES, FILES_BY_NAME, MANIFEST_NAME
-from footprint.devtools.generate.clock import DAY, ISO, ISO_T, UK, UK_MIN, formatters, to_datetime
+from footprint.devtools.generate.clock import (
+    DAY,
+    ISO,
+    ISO_T,
+    UK,
+    UK_MIN,
+    Formatter,
+    formatters,
+    to_datetime,
+)
 from footprint.ingest.landing import CsvWriter, write_manifest
 
 WINDOW_DAYS = 14
@@ -116,7 +126,10 @@ def plan_nights(out_dir: Path, extract_dates: list[dt.date], produced: list[int]
     return plans
 
 
-def _row_formatter(name: str, header: list[str], fmt_ts, fmt_date):
+RowFormatter = Callable[[tuple], list]
+
+
+def _row_formatter(name: str, header: list[str], fmt_ts: Formatter, fmt_date: Formatter) -> RowFormatter:
     """raw row (model layout) -> output row (the night's header order, values spelled)."""
     raw = RAW_COLUMNS[name]
     spec = FILES_BY_NAME[name]
@@ -129,7 +142,7 @@ def _row_formatter(name: str, header: list[str], fmt_ts, fmt_date):
         elif kind == "date":
             conversions.append((j, fmt_date))
 
-    def fmt(row):
+    def fmt(row: tuple) -> list:
         out = list(getter(row))
         for j, conv in conversions:
             out[j] = conv(out[j])
@@ -141,7 +154,7 @@ def _row_formatter(name: str, header: list[str], fmt_ts, fmt_date):
 class NightWriter:
     """The eight open files of one night; `finish` closes them and writes the manifest."""
 
-    def __init__(self, plan: NightPlan, gaps):
+    def __init__(self, plan: NightPlan, gaps: dict[int, tuple[int, int]]) -> None:
         self.plan = plan
         self.produced = plan.produced
         self.window_start = plan.window_start
@@ -150,7 +163,7 @@ class NightWriter:
         plan.folder.mkdir(parents=True, exist_ok=True)
         # A night being rewritten is incomplete until its new manifest lands.
         (plan.folder / MANIFEST_NAME).unlink(missing_ok=True)
-        self.files: dict[str, tuple[CsvWriter, object]] = {}
+        self.files: dict[str, tuple[CsvWriter, RowFormatter]] = {}
         for spec in FILES:
             header = list(spec.column_names)
             if plan.extras.get(spec.name):
@@ -187,7 +200,7 @@ _MODIFIED = {spec.name: spec.column_names.index("modified_at") for spec in FILES
 class Router:
     """Sends each row to the nights that carry it (see the module docstring)."""
 
-    def __init__(self, nights: list[NightWriter]):
+    def __init__(self, nights: list[NightWriter]) -> None:
         self.nights = nights
         self.initial = nights[0]
         nightly = nights[1:]

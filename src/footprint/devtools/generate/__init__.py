@@ -87,7 +87,7 @@ def _children(n: int, preset: str, show: bool) -> Iterable[int]:
     """The child indexes, behind a progress bar on stderr when `show`."""
     if not show:
         return range(n)
-    from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the locked dev dependencies
+    from tqdm import tqdm
 
     return tqdm(range(n), desc=f"generate {preset}", unit="child", file=sys.stderr, mininterval=0.5)
 

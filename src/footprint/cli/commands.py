@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "compliance": "per-IRO compliance for a month, from the published marts",
     "explain": "why a notification got its footprint category",
     "show": "print what the warehouse holds: nights, row counts, marts",
+    "review": "the PM's judgement: reviewed categories with reasons, quality grading of a sample",
     "warehouse": "initialise the warehouse: schemas and roles",
     "airflow": "Airflow's own command line, pointed at this project's DAGs and Airflow home",
     "generate": "write realistic nightly extracts into a landing folder",

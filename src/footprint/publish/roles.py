@@ -7,9 +7,12 @@ whose names and passwords come from the environment:
 * loader      (FOOTPRINT_LOADER_USER):      writes `raw` only;
 * transformer (FOOTPRINT_TRANSFORMER_USER): reads `raw`, builds every other schema, publishes;
 * bi          (FOOTPRINT_BI_USER):          reads `marts` only;
-* service     (FOOTPRINT_SERVICE_USER):     the IRO service's managers: `marts` and `restricted`.
+* service     (FOOTPRINT_SERVICE_USER):     the IRO service's managers: `marts` and `restricted`,
+                                            and the `review` schema (insert and read, never change).
 
-Only the loader and the transformer can read case-note text. Grants on the
+Only the loader and the transformer can read case-note text. The `review`
+schema (footprint.review.store) belongs to the administrator: the service role
+appends to it, the transformer reads it, nobody else sees it. Grants on the
 published schemas are default privileges of the transformer, so they cover
 views created after the grant and by every later publish.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -111,8 +114,20 @@ def init_warehouse(conn: PgConnection) -> list[str]:
             run(f"grant usage on schema {schema} to {reader}")
             run(f"grant select on all tables in schema {schema} to {reader}")
             run(f"alter default privileges for role {transformer} in schema {schema} grant select on tables to {reader}")
+    _review_grants(conn, run, service, transformer)
     conn.commit()
     return done
+
+
+def _review_grants(conn: PgConnection, run: Callable[[str], None], service: str, transformer: str) -> None:
+    """Append-only by privilege: the tables are the administrator's, the service may insert."""
+    from footprint.review.store import SCHEMA, ensure_review_tables
+
+    ensure_review_tables(conn)
+    run(f"revoke all on schema {SCHEMA} from public")
+    run(f"grant usage on schema {SCHEMA} to {service}, {transformer}")
+    run(f"grant select, insert on all tables in schema {SCHEMA} to {service}")
+    run(f"grant select on all tables in schema {SCHEMA} to {transformer}")
 
 
 @contextlib.contextmanager

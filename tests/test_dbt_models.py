@@ -24,12 +24,14 @@ MARTS = (
     "fct_iro_compliance_monthly",
     "fct_service_compliance_monthly",
     "rpt_footprint_worklist",
+    "fct_footprint_evidence",
 )
 MART_KEYS = {
     "fct_missing_notifications": ("notification_key",),
     "fct_iro_compliance_monthly": ("iro_key", "period_month"),
     "fct_service_compliance_monthly": ("period_month",),
     "rpt_footprint_worklist": ("notification_key",),
+    "fct_footprint_evidence": ("evidence_key",),
 }
 
 # ------------------------------------------------------------------ the input
@@ -364,6 +366,30 @@ def postgres_built(pg_server, dbt_paths):
     return {"env": env, "marts": marts}
 
 
+@pytest.fixture(scope="session")
+def duckdb_published(duckdb_built):
+    """The DuckDB build published to its marts file, as readers (footprint explain) see it."""
+    from footprint.publish.marts import publish
+
+    publish(duckdb_built["settings"])
+    return duckdb_built
+
+
+@pytest.fixture(scope="session")
+def postgres_published(postgres_built):
+    """The PostgreSQL build published to schema marts (its marts_build tables move there)."""
+    from footprint.publish.marts import publish
+
+    mp = pytest.MonkeyPatch()
+    for key, value in postgres_built["env"].items():
+        mp.setenv(key, value)
+    try:
+        publish(_settings(Path("/nonexistent"), "postgres"))
+    finally:
+        mp.undo()
+    return postgres_built
+
+
 def _rows_by_key(marts, mart="fct_missing_notifications"):
     columns = marts[mart]["columns"]
     return {row[0]: dict(zip(columns, row, strict=True)) for row in marts[mart]["rows"]}
@@ -469,9 +495,10 @@ def test_changing_a_criterion_changes_categories_without_sql_edits(duckdb_built,
     assert all(r["criteria_version"] == "test-2-days" for r in rows.values())
 
 
-def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_built, postgres_built, monkeypatch):
+def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_published, postgres_published, monkeypatch):
     from footprint.readers.explain import explain, notification_key, render
 
+    duckdb_built = duckdb_published
     report = explain(notification_key("N14"), duckdb_built["settings"])
     text = render(report)
     assert "late_footprint" in text and "CN14" in text and "from version 2" in text
@@ -491,10 +518,30 @@ def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_built
                 if len(sentence.strip()) > 12:
                     assert sentence.strip() not in shown
     # the same explanation on PostgreSQL
-    for name, value in postgres_built["env"].items():
+    for name, value in postgres_published["env"].items():
         monkeypatch.setenv(name, value)
     pg_report = explain(notification_key("N14"), _settings(Path("/nonexistent"), "postgres"))
     assert render(pg_report) == text
+
+
+def test_explain_reads_the_published_marts_only(duckdb_published, tmp_path):
+    from footprint.errors import FootprintError
+    from footprint.readers.explain import explain, notification_key
+
+    # Every notification of the build, and each of its candidate records, is one explanation.
+    evidence = _rows_by_key(duckdb_published["marts"], "fct_footprint_evidence")
+    keys = {r["notification_key"] for r in evidence.values()}
+    assert keys == set(EXPECTED_CATEGORIES)
+    for key in keys:
+        report = explain(key, duckdb_published["settings"])
+        records = [r for r in evidence.values() if r["notification_key"] == key and r["record_id"] is not None]
+        assert len(report["candidates"]) == len(records), key
+        assert report["notification"]["category_so_far"] == (EXPECTED_CATEGORIES[key] or "no_footprint"), key
+    # A warehouse built but never published has nothing to explain from.
+    with pytest.raises(FootprintError, match="no published marts"):
+        explain(notification_key("N1"), _settings(tmp_path, "duckdb"))
+    with pytest.raises(FootprintError, match="no notification N404"):
+        explain(notification_key("N404"), duckdb_published["settings"])
 
 
 # --------------------------------------------- realistic input, when available

@@ -82,8 +82,8 @@ def admin_conn(secured):
     return conn
 
 
-MARTS = ["fct_iro_compliance_monthly", "fct_missing_notifications", "fct_service_compliance_monthly",
-         "rpt_footprint_worklist"]
+MARTS = ["fct_footprint_evidence", "fct_iro_compliance_monthly", "fct_missing_notifications",
+         "fct_service_compliance_monthly", "rpt_footprint_worklist"]
 
 
 def test_the_pipeline_ran_as_its_roles(secured):

@@ -361,7 +361,7 @@ def test_a_bad_night_is_rejected_at_the_gate_and_the_marts_do_not_move(backend, 
     assert raw_counts(place, T) == {spec.table: len(night.rows[spec.table]) for spec in FILES}
     # Staging (views over raw) does not read it.
     by_night = downstream(place, "extract_date", T)
-    assert {"staging.stg_pipeline__accepted_nights", "staging.stg_lcs__case_note_versions"} <= set(by_night)
+    assert {"staging.base_pipeline__accepted_nights", "staging.stg_lcs__case_note_versions"} <= set(by_night)
     assert not any(by_night.values()), by_night
 
 

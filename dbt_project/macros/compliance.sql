@@ -2,12 +2,10 @@
     aggregate select items. The per-IRO and the service marts both use it, so
     "the same figures" are defined once: counts per category and the states
     over notified rows only, never-notified episodes apart, and the median
-    working hours to footprint over timely and late footprints. -#}
+    working hours to footprint over timely and late footprints. One column
+    per category, in footprint_categories() order. -#}
 {% macro compliance_figures() -%}
-    {%- for category in [
-        'timely_footprint', 'late_footprint', 'discussed_at_review',
-        'discussed_with_child', 'contact_not_about_missing', 'no_footprint'
-    ] %}
+    {%- for category in footprint_categories() %}
         sum(case when is_notified and footprint_category = '{{ category }}' then 1 else 0 end) as {{ category }},
     {%- endfor %}
         sum(case when is_notified and is_awaiting_footprint then 1 else 0 end) as awaiting_footprint,

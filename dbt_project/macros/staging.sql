@@ -1,14 +1,14 @@
 {#- The two rules every stg_lcs__ model reads its raw file by. -#}
 
 {#- The rows of a raw file from the nights the quality gate accepted
-    (stg_pipeline__accepted_nights): a rejected or not yet gated night stays
+    (base_pipeline__accepted_nights): a rejected or not yet gated night stays
     in raw, unread. A snapshot file is the whole truth on the latest accepted
     night alone, so with latest_night_only an older night's rows are dropped
     and a record absent from the latest file is gone. -#}
 {% macro accepted_rows(source_relation, latest_night_only=false) -%}
     select source_rows.*
     from {{ source_relation }} as source_rows
-    inner join {{ ref('stg_pipeline__accepted_nights') }} as accepted_nights
+    inner join {{ ref('base_pipeline__accepted_nights') }} as accepted_nights
         on source_rows._extract_date = accepted_nights.extract_date
     {%- if latest_night_only %}
     where accepted_nights.is_latest_night

@@ -3,7 +3,9 @@
 -- earliest record about the episode from the notification to the horizon,
 -- ties in the order review, child seen, other note (step 2); otherwise any
 -- activity in the activity window (step 3); otherwise no_footprint. With no
--- IRO allocated there is nobody whose footprint could count.
+-- IRO allocated there is nobody whose footprint could count. The steps and
+-- the tie order come from footprint_decision_order() (macros/categories.sql).
+{%- set decision_order = footprint_decision_order() %}
 with
 
 windows as (
@@ -18,6 +20,32 @@ candidates as (
 
 ),
 
+stepped as (
+
+    select
+        *,
+        case qualifies_as
+            {%- for category, step in decision_order if step < 4 %}
+            when '{{ category }}' then {{ step }}
+            {%- endfor %}
+        end as decision_step,
+        -- The tie order at one moment.
+        case qualifies_as
+            {%- for category, step in decision_order if step < 4 %}
+            when '{{ category }}' then {{ loop.index }}
+            {%- endfor %}
+        end as category_precedence,
+        -- Within a step the earliest record decides: activity by when it
+        -- was made, a record about the episode by when it counts from.
+        case
+            when qualifies_as = 'contact_not_about_missing' then recorded_at
+            else counts_from_at
+        end as decision_at
+    from candidates
+    where qualifies_as is not null
+
+),
+
 ranked as (
 
     select
@@ -26,8 +54,7 @@ ranked as (
             partition by notification_key
             order by decision_step, decision_at, category_precedence, record_source, record_id
         ) as decision_rank
-    from candidates
-    where qualifies_as is not null
+    from stepped
 
 ),
 

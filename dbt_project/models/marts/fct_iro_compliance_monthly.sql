@@ -58,12 +58,9 @@ final as (
         cast(labels.iro_team as text) as iro_team,
         cast(figures.period_month as date) as period_month,
         cast(figures.notifications as bigint) as notifications,
-        cast(figures.timely_footprint as bigint) as timely_footprint,
-        cast(figures.late_footprint as bigint) as late_footprint,
-        cast(figures.discussed_at_review as bigint) as discussed_at_review,
-        cast(figures.discussed_with_child as bigint) as discussed_with_child,
-        cast(figures.contact_not_about_missing as bigint) as contact_not_about_missing,
-        cast(figures.no_footprint as bigint) as no_footprint,
+        {%- for category in footprint_categories() %}
+        cast(figures.{{ category }} as bigint) as {{ category }},
+        {%- endfor %}
         cast(figures.awaiting_footprint as bigint) as awaiting_footprint,
         cast(figures.overdue as bigint) as overdue,
         cast(figures.not_notified as bigint) as not_notified,

@@ -28,15 +28,15 @@ child_facts as (
 
 ),
 
-child_pseudonyms as (
+child_keys as (
 
-    select * from {{ ref('stg_pipeline__child_pseudonyms') }}
+    select * from {{ ref('int_notifications__child_keys') }}
 
 ),
 
-professionals as (
+iros as (
 
-    select * from {{ ref('stg_lcs__professionals') }}
+    select * from {{ ref('int_professionals__iros') }}
 
 ),
 
@@ -46,12 +46,12 @@ final as (
         cast(windows.notification_key as text) as notification_key,
         cast(windows.notification_id as text) as notification_id,
         cast(windows.missing_episode_id as text) as missing_episode_id,
-        cast(child_pseudonyms.child_key as text) as child_key,
+        cast(child_keys.child_key as text) as child_key,
         cast(windows.episode_type as text) as episode_type,
         windows.is_notified,
         cast(windows.iro_professional_id as text) as iro_professional_id,
-        cast(professionals.professional_name as text) as iro_name,
-        cast(coalesce(windows.iro_involvement_team, professionals.department) as text) as iro_team,
+        cast(iros.professional_name as text) as iro_name,
+        cast(coalesce(windows.iro_involvement_team, iros.department) as text) as iro_team,
         cast(windows.episode_start_at as timestamp) as episode_start_at,
         cast(windows.episode_end_at as timestamp) as episode_end_at,
         cast(windows.notified_at as timestamp) as notified_at,
@@ -87,10 +87,10 @@ final as (
         on windows.notification_key = working_hours.notification_key
     inner join child_facts
         on windows.notification_key = child_facts.notification_key
-    left join child_pseudonyms
-        on windows.person_id = child_pseudonyms.person_id
-    left join professionals
-        on windows.iro_professional_id = professionals.professional_id
+    left join child_keys
+        on windows.notification_key = child_keys.notification_key
+    left join iros
+        on windows.iro_professional_id = iros.professional_id
 
 )
 

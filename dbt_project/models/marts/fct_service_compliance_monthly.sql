@@ -32,12 +32,9 @@ final as (
         cast(notifications as bigint) as notifications,
         cast(unallocated_notifications as bigint) as unallocated_notifications,
         cast(iros_notified as bigint) as iros_notified,
-        cast(timely_footprint as bigint) as timely_footprint,
-        cast(late_footprint as bigint) as late_footprint,
-        cast(discussed_at_review as bigint) as discussed_at_review,
-        cast(discussed_with_child as bigint) as discussed_with_child,
-        cast(contact_not_about_missing as bigint) as contact_not_about_missing,
-        cast(no_footprint as bigint) as no_footprint,
+        {%- for category in footprint_categories() %}
+        cast({{ category }} as bigint) as {{ category }},
+        {%- endfor %}
         cast(awaiting_footprint as bigint) as awaiting_footprint,
         cast(overdue as bigint) as overdue,
         cast(not_notified as bigint) as not_notified,

@@ -1,12 +1,15 @@
 """`footprint explain NOTIFICATION_ID`: why a notification got its footprint category.
 
-Prints, from the warehouse the last `footprint build` wrote: the expected IRO,
-the clock start, due time, horizon and activity window, the category and
-where it stands as of "now", and every candidate record (the IROs' notes and
-reviews on the child's file in a window) with its time, its version, whether
-and why it was about the episode (the link or the matched keyword), and what
-it counted as. It reads intermediate.int_footprint_candidates, which holds no
-free text: note text, subjects and review summaries are never printed.
+Prints, from the published marts (what readers see after the last night's
+publish): the expected IRO, the clock start, due time, horizon and activity
+window, the category and where it stands as of "now", and every candidate
+record (the IROs' notes and reviews on the child's file in a window) with its
+time, its version, whether and why it was about the episode (the link or the
+matched keyword), and what it counted as. It reads one mart made for it,
+`marts.fct_footprint_evidence` (one row per notification and candidate
+record), which holds no free text: note text, subjects and review summaries
+are never printed. On DuckDB that is the marts file, so explaining never
+holds a lock on the warehouse the nightly run writes.
 
     footprint explain N123              # notification N123
     footprint explain --episode E456    # an episode that was never notified
@@ -21,88 +24,83 @@ from typing import Any
 
 from footprint.errors import FootprintError
 
-NOTIFICATION_SQL = """
-select
-    windows.notification_key,
-    windows.notification_id,
-    windows.missing_episode_id,
-    windows.episode_type,
-    windows.episode_start_at,
-    windows.episode_end_at,
-    windows.is_notified,
-    windows.notified_at,
-    windows.clock_start_at,
-    windows.iro_professional_id,
-    professionals.professional_name as iro_name,
-    windows.iro_involvement_id,
-    windows.iro_involvement_team,
-    expected_iro.open_iro_allocations,
-    windows.due_date,
-    windows.due_at,
-    windows.horizon_at,
-    windows.activity_from_at,
-    states.as_of,
-    states.footprint_category,
-    states.category_so_far,
-    states.is_awaiting_footprint,
-    states.is_overdue,
-    states.is_final,
-    categories.evidence_source,
-    categories.evidence_id,
-    categories.evidence_at,
-    categories.evidence_version_number,
-    categories.evidence_basis,
-    categories.footprint_at,
-    working_hours.working_hours_to_footprint
-from intermediate.int_notifications__windows as windows
-inner join intermediate.int_notifications__expected_iro as expected_iro
-    on windows.notification_key = expected_iro.notification_key
-inner join intermediate.int_notifications__categories as categories
-    on windows.notification_key = categories.notification_key
-inner join intermediate.int_notifications__states as states
-    on windows.notification_key = states.notification_key
-inner join intermediate.int_notifications__working_hours as working_hours
-    on windows.notification_key = working_hours.notification_key
-left join staging.stg_lcs__professionals as professionals
-    on windows.iro_professional_id = professionals.professional_id
-where windows.notification_key = {p}
-"""
+MART = "marts.fct_footprint_evidence"
 
-CANDIDATES_SQL = """
-select
-    record_source,
-    record_id,
-    record_type,
-    author_professional_id,
-    is_by_expected_iro,
-    is_author_in_scope,
-    is_footprint_note_type,
-    recorded_at,
-    entered_at,
-    current_version_number,
-    current_version_modified_at,
-    version_count,
-    is_child_seen,
-    is_cancelled,
-    linked_missing_episode_id,
-    matched_keyword,
-    about_basis,
-    is_about_episode,
-    counts_from_at,
-    counts_from_version_number,
-    counts_from_version_modified_at,
-    is_recorded_after_as_of,
-    is_in_footprint_window,
-    is_in_evidence_window,
-    is_in_activity_window,
-    qualifies_as,
-    decision_reason
-from intermediate.int_footprint_candidates
-where notification_key = {p}
-order by coalesce(counts_from_at, recorded_at), record_source, record_id
-"""
+# What the report shows of the notification, as (name shown, column of the mart).
+# The mart keeps the deciding record so far beside the category so far (shown
+# even while awaiting); fct_missing_notifications blanks it until then.
+NOTIFICATION_COLUMNS = (
+    ("notification_key", "notification_key"),
+    ("notification_id", "notification_id"),
+    ("missing_episode_id", "missing_episode_id"),
+    ("episode_type", "episode_type"),
+    ("episode_start_at", "episode_start_at"),
+    ("episode_end_at", "episode_end_at"),
+    ("is_notified", "is_notified"),
+    ("notified_at", "notified_at"),
+    ("clock_start_at", "clock_start_at"),
+    ("iro_professional_id", "iro_professional_id"),
+    ("iro_name", "iro_name"),
+    ("iro_involvement_id", "iro_involvement_id"),
+    ("iro_involvement_team", "iro_involvement_team"),
+    ("open_iro_allocations", "open_iro_allocations"),
+    ("due_date", "due_date"),
+    ("due_at", "due_at"),
+    ("horizon_at", "horizon_at"),
+    ("activity_from_at", "activity_from_at"),
+    ("as_of", "as_of"),
+    ("footprint_category", "footprint_category"),
+    ("category_so_far", "category_so_far"),
+    ("is_awaiting_footprint", "is_awaiting_footprint"),
+    ("is_overdue", "is_overdue"),
+    ("is_final", "is_final"),
+    ("evidence_source", "evidence_source_so_far"),
+    ("evidence_id", "evidence_id_so_far"),
+    ("evidence_at", "evidence_at_so_far"),
+    ("evidence_version_number", "evidence_version_number_so_far"),
+    ("evidence_basis", "evidence_basis_so_far"),
+    ("footprint_at", "footprint_at_so_far"),
+    ("working_hours_to_footprint", "working_hours_to_footprint"),
+)
 
-CRITERIA_SQL = "select criteria_version from {schema}.fct_missing_notifications where notification_key = {p}"
+CANDIDATE_COLUMNS = (
+    "record_source",
+    "record_id",
+    "record_type",
+    "author_professional_id",
+    "is_by_expected_iro",
+    "is_author_in_scope",
+    "is_footprint_note_type",
+    "recorded_at",
+    "entered_at",
+    "current_version_number",
+    "current_version_modified_at",
+    "version_count",
+    "is_child_seen",
+    "is_cancelled",
+    "linked_missing_episode_id",
+    "matched_keyword",
+    "about_basis",
+    "is_about_episode",
+    "counts_from_at",
+    "counts_from_version_number",
+    "counts_from_version_modified_at",
+    "is_recorded_after_as_of",
+    "is_in_footprint_window",
+    "is_in_evidence_window",
+    "is_in_activity_window",
+    "qualifies_as",
+    "decision_reason",
+)
+
+# One notification's rows: its candidate records in the order they happened
+# (a notification without any has a single row whose record columns are empty).
+EVIDENCE_SQL = (
+    "select " + ", ".join(dict.fromkeys(
+        [column for _, column in NOTIFICATION_COLUMNS] + list(CANDIDATE_COLUMNS) + ["criteria_version"]))
+    + f" from {MART} where notification_key = %s"
+    " order by coalesce(counts_from_at, recorded_at), record_source, record_id"
+)
 
 
 def notification_key(identifier: str, episode: bool = False) -> str:
@@ -113,46 +111,22 @@ def notification_key(identifier: str, episode: bool = False) -> str:
 
 def explain(key: str, settings=None) -> dict[str, Any]:
     """Everything `footprint explain` shows, as plain data."""
-    from footprint.warehouse import connect, is_duckdb
+    from footprint.warehouse import connect_marts, execute
 
-    with connect(settings, read_only=True) as conn:
-        p = "?" if is_duckdb(conn) else "%s"
+    with connect_marts(settings) as conn:
         try:
-            header = _rows(conn, NOTIFICATION_SQL.format(p=p), (key,))
+            cur = execute(conn, EVIDENCE_SQL, (key,))
         except Exception as exc:  # noqa: BLE001 - any driver's "no such table"
-            _rollback(conn)
             raise FootprintError(
-                f"the warehouse has no built models to explain from ({exc.__class__.__name__}): "
-                "run `footprint build` first"
+                f"cannot read {MART} ({exc.__class__.__name__}): have the marts been built and published?"
             ) from None
-        if not header:
-            raise FootprintError(f"no {key.replace(':', ' ')} in the warehouse's current records")
-        candidates = _rows(conn, CANDIDATES_SQL.format(p=p), (key,))
-        criteria_version = None
-        for schema in ("marts_build", "marts"):
-            try:
-                found = _rows(conn, CRITERIA_SQL.format(schema=schema, p=p), (key,))
-            except Exception:  # noqa: BLE001 - not built or not published here
-                _rollback(conn)
-                continue
-            if found:
-                criteria_version = found[0]["criteria_version"]
-                break
-    return {"notification": header[0], "criteria_version": criteria_version, "candidates": candidates}
-
-
-def _rows(conn, sql: str, params: tuple) -> list[dict[str, Any]]:
-    cur = conn.cursor()
-    cur.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _rollback(conn) -> None:
-    try:
-        conn.rollback()
-    except Exception:  # noqa: BLE001, S110 - DuckDB without an open transaction
-        pass
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    if not rows:
+        raise FootprintError(f"no {key.replace(':', ' ')} in the published marts")
+    header = {shown: rows[0][column] for shown, column in NOTIFICATION_COLUMNS}
+    candidates = [{name: row[name] for name in CANDIDATE_COLUMNS} for row in rows if row["record_id"] is not None]
+    return {"notification": header, "criteria_version": rows[0]["criteria_version"], "candidates": candidates}
 
 
 # ------------------------------------------------------------------ printing

@@ -41,9 +41,9 @@ def run_dbt(
     args: list[str],
     settings: Settings | None = None,
     extra_vars: dict[str, Any] | None = None,
-) -> None:
-    """Run one dbt command with the criteria as --vars; raise FootprintError naming
-    the failing nodes when it does not succeed."""
+):
+    """Run one dbt command with the criteria as --vars and return dbt's result; raise
+    FootprintError naming the failing nodes when it does not succeed."""
     settings = settings or Settings.from_env()
     dbt_vars = criteria_vars(settings.criteria_path)
     if extra_vars:
@@ -65,6 +65,7 @@ def run_dbt(
             _release_duckdb()
     if not result.success:
         raise FootprintError(_failure_message(cli[0], result))
+    return result
 
 
 def _release_duckdb() -> None:

@@ -5,7 +5,7 @@ with
 
 accepted_nights as (
 
-    select * from {{ ref('stg_pipeline__accepted_nights') }}
+    select * from {{ ref('base_pipeline__accepted_nights') }}
 
 ),
 

@@ -1,8 +1,9 @@
 {{ config(alias='footprint_worklist') }}
 
 -- The PM cannot chase a pseudonymous key: for the worklist's rows only, the
--- source person id the case system knows the child by. Published to schema
--- `restricted`, which only the IRO service's role reads.
+-- source person id the case system knows the child by. Built into
+-- `restricted_build`; published to schema `restricted`, which only the IRO
+-- service's role reads (never BI, never the marts file).
 with
 
 worklist as (
@@ -11,9 +12,9 @@ worklist as (
 
 ),
 
-child_pseudonyms as (
+child_keys as (
 
-    select * from {{ ref('stg_pipeline__child_pseudonyms') }}
+    select * from {{ ref('int_notifications__child_keys') }}
 
 ),
 
@@ -23,7 +24,7 @@ final as (
         worklist.notification_key,
         worklist.notification_id,
         worklist.missing_episode_id,
-        child_pseudonyms.person_id,
+        child_keys.person_id,
         worklist.child_key,
         worklist.iro_professional_id,
         worklist.iro_name,
@@ -36,8 +37,10 @@ final as (
         worklist.criteria_version,
         worklist.as_of
     from worklist
-    inner join child_pseudonyms
-        on worklist.child_key = child_pseudonyms.child_key
+    inner join child_keys
+        on
+            worklist.notification_key = child_keys.notification_key
+            and worklist.child_key = child_keys.child_key
 
 )
 

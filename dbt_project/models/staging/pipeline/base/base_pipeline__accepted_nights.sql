@@ -1,5 +1,7 @@
 -- Staging reads a night's rows only once the quality gate accepted the
--- night: a rejected (or not yet gated) night stays in raw, unread.
+-- night: a rejected (or not yet gated) night stays in raw, unread. A base
+-- model: every stg_ model joins it (macro accepted_rows), so staging models
+-- depend on sources and base models only, never on each other.
 with
 
 extract_nights as (

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import PurePosixPath
+from typing import Any
 
 STAGING = ("stg_", "base_")
 INTERMEDIATE = ("int_",)
@@ -33,8 +34,10 @@ MARTS = ("fct_", "dim_", "rpt_")
 GRAIN_TESTS = {"unique", "unique_combination_of_columns", "at_most_one_row"}
 GRAIN_CONSTRAINTS = {"unique", "primary_key"}
 
+Node = dict[str, Any]
 
-def _is(node: dict, prefixes: tuple[str, ...]) -> bool:
+
+def _is(node: Node, prefixes: tuple[str, ...]) -> bool:
     return node.get("resource_type") == "model" and node["name"].startswith(prefixes)
 
 
@@ -59,43 +62,64 @@ def _misplaced(name: str, path: str) -> str | None:
     return f"{path}: model {name} belongs in {'/'.join(folder)}/"
 
 
-def check(manifest: dict) -> list[str]:
+
+def _grain_tested(nodes: dict[str, Node]) -> set[str]:
+    """The models a uniqueness test is attached to."""
+    tested: set[str] = set()
+    for node in nodes.values():
+        if node.get("resource_type") == "test" and (node.get("test_metadata") or {}).get("name") in GRAIN_TESTS:
+            attached = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), None)
+            if attached:
+                tested.add(attached)
+    return tested
+
+
+def _parents(model: Node, nodes: dict[str, Node]) -> list[tuple[str, Node]]:
+    return [(p, nodes.get(p, {"name": p.split(".")[-1], "resource_type": p.split(".")[0]}))
+            for p in model.get("depends_on", {}).get("nodes", [])]
+
+
+def _staging_findings(name: str, path: str, parents: list[tuple[str, Node]]) -> list[str]:
+    return [f"{path}: staging model {name} depends on {parent['name']}; staging reads sources and base_ models only"
+            for _, parent in parents
+            if parent.get("resource_type") == "model" and not parent["name"].startswith("base_")]
+
+
+def _mart_findings(name: str, path: str, model: Node, parents: list[tuple[str, Node]]) -> list[str]:
+    found = [f"{path}: mart {name} depends on {parent_id.split('.', 2)[-1]} directly; marts read intermediate models"
+             for parent_id, parent in parents if _is(parent, STAGING) or parent_id.startswith("source.")]
+    if not (model.get("config", {}).get("contract") or {}).get("enforced"):
+        found.append(f"{path}: mart {name} has no enforced contract")
+    columns = model.get("columns", {})
+    if not columns:
+        found.append(f"{path}: mart {name} documents no columns")
+    found += [f"{path}: mart {name} column {column} has no description"
+              for column, spec in columns.items() if not (spec.get("description") or "").strip()]
+    return found
+
+
+def _has_grain_constraint(model: Node) -> bool:
+    constraints = [c for spec in model.get("columns", {}).values() for c in spec.get("constraints", [])]
+    constraints += model.get("constraints", [])
+    return any(c.get("type") in GRAIN_CONSTRAINTS for c in constraints)
+
+
+def check(manifest: dict[str, Any]) -> list[str]:
     """Every finding of the layering rules, as one line each."""
     project = manifest.get("metadata", {}).get("project_name")
     nodes = manifest.get("nodes", {})
     models = {uid: n for uid, n in nodes.items()
               if n.get("resource_type") == "model" and (project is None or n.get("package_name") == project)}
-    unique_tested: set[str] = set()
-    for node in nodes.values():
-        if node.get("resource_type") == "test" and (node.get("test_metadata") or {}).get("name") in GRAIN_TESTS:
-            attached = node.get("attached_node") or next(iter(node.get("depends_on", {}).get("nodes", [])), None)
-            unique_tested.add(attached)
+    unique_tested = _grain_tested(nodes)
     findings = []
     for uid, model in sorted(models.items(), key=lambda item: item[1]["original_file_path"]):
         name, path = model["name"], model["original_file_path"]
-        parents = model.get("depends_on", {}).get("nodes", [])
-        parent_models = [nodes.get(p, {"name": p.split(".")[-1], "resource_type": p.split(".")[0]}) for p in parents]
+        parents = _parents(model, nodes)
         if name.startswith(STAGING):
-            for parent in parent_models:
-                if parent.get("resource_type") == "model" and not parent["name"].startswith("base_"):
-                    findings.append(f"{path}: staging model {name} depends on {parent['name']}; "
-                                    "staging reads sources and base_ models only")
+            findings += _staging_findings(name, path, parents)
         if name.startswith(MARTS):
-            for parent, parent_id in zip(parent_models, parents, strict=True):
-                if _is(parent, STAGING) or parent_id.startswith("source."):
-                    findings.append(f"{path}: mart {name} depends on {parent_id.split('.', 2)[-1]} directly; "
-                                    "marts read intermediate models")
-            if not (model.get("config", {}).get("contract") or {}).get("enforced"):
-                findings.append(f"{path}: mart {name} has no enforced contract")
-            columns = model.get("columns", {})
-            if not columns:
-                findings.append(f"{path}: mart {name} documents no columns")
-            for column, spec in columns.items():
-                if not (spec.get("description") or "").strip():
-                    findings.append(f"{path}: mart {name} column {column} has no description")
-        constraints = [c for spec in model.get("columns", {}).values() for c in spec.get("constraints", [])]
-        constraints += model.get("constraints", [])
-        if uid not in unique_tested and not any(c.get("type") in GRAIN_CONSTRAINTS for c in constraints):
+            findings += _mart_findings(name, path, model, parents)
+        if uid not in unique_tested and not _has_grain_constraint(model):
             findings.append(f"{path}: model {name} has no uniqueness test on its grain "
                             "(unique, unique_combination_of_columns or at_most_one_row)")
         misplaced = _misplaced(name, path)
@@ -104,7 +128,7 @@ def check(manifest: dict) -> list[str]:
     return findings
 
 
-def parsed_manifest() -> dict:
+def parsed_manifest() -> dict[str, Any]:
     """`dbt parse` through footprint's runner (the criteria as --vars), as a manifest dict."""
     from footprint.transform.dbt_runner import run_dbt
 

@@ -23,6 +23,7 @@ import decimal
 from typing import Any
 
 from footprint.errors import FootprintError
+from footprint.settings import Settings
 
 MART = "marts.fct_footprint_evidence"
 
@@ -109,7 +110,7 @@ def notification_key(identifier: str, episode: bool = False) -> str:
     return ("episode:" if episode else "notification:") + identifier
 
 
-def explain(key: str, settings=None) -> dict[str, Any]:
+def explain(key: str, settings: Settings | None = None) -> dict[str, Any]:
     """Everything `footprint explain` shows, as plain data."""
     from footprint.warehouse import connect_marts, execute
 
@@ -120,7 +121,7 @@ def explain(key: str, settings=None) -> dict[str, Any]:
             raise FootprintError(
                 f"cannot read {MART} ({exc.__class__.__name__}): have the marts been built and published?"
             ) from None
-        names = [d[0] for d in cur.description]
+        names = [d[0] for d in cur.description or ()]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     if not rows:
         raise FootprintError(f"no {key.replace(':', ' ')} in the published marts")
@@ -132,7 +133,10 @@ def explain(key: str, settings=None) -> dict[str, Any]:
 # ------------------------------------------------------------------ printing
 
 
-def _t(value) -> str:
+Row = dict[str, Any]
+
+
+def _t(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, dt.datetime):
@@ -140,86 +144,104 @@ def _t(value) -> str:
     return str(value)
 
 
-def _yes(value) -> str:
+def _yes(value: object) -> str:
     return "yes" if value else "no"
 
 
-def render(report: dict[str, Any]) -> str:
-    n = report["notification"]
-    lines = []
+def _episode_lines(n: Row) -> list[str]:
     if n["is_notified"]:
-        lines.append(f"notification {n['notification_id']} about episode {n['missing_episode_id']} ({n['episode_type']})")
-        lines.append(f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}; "
-                     f"notification sent {_t(n['notified_at'])}")
-    else:
-        lines.append(f"episode {n['missing_episode_id']} ({n['episode_type']}) was never notified: "
-                     "counted apart, its clock starts at the episode start")
-        lines.append(f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}")
-    if n["iro_professional_id"]:
-        extra = f"; {n['open_iro_allocations']} IRO allocations open that day, the latest start wins" \
-            if (n["open_iro_allocations"] or 0) > 1 else ""
-        lines.append(f"expected IRO: {n['iro_professional_id']} {n['iro_name'] or ''} "
-                     f"(allocation {n['iro_involvement_id']}, team {n['iro_involvement_team'] or '-'}{extra})")
-    else:
-        lines.append("expected IRO: none allocated on that date -> no_footprint (counted under 'unallocated')")
-    lines.append(f"clock starts:    {_t(n['clock_start_at'])}")
-    lines.append(f"due:             {_t(n['due_at'])} (exclusive: by the end of {_t(n['due_date'])})")
-    lines.append(f"horizon:         {_t(n['horizon_at'])} (inclusive)")
-    lines.append(f"activity window: {_t(n['activity_from_at'])} to the horizon")
-    lines.append(f"now (as of):     {_t(n['as_of'])}" +
-                 (f"   criteria version {report['criteria_version']}" if report["criteria_version"] else ""))
+        return [f"notification {n['notification_id']} about episode {n['missing_episode_id']} ({n['episode_type']})",
+                f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}; "
+                f"notification sent {_t(n['notified_at'])}"]
+    return [f"episode {n['missing_episode_id']} ({n['episode_type']}) was never notified: "
+            "counted apart, its clock starts at the episode start",
+            f"  episode started {_t(n['episode_start_at'])}, ended {_t(n['episode_end_at'])}"]
+
+
+def _iro_line(n: Row) -> str:
+    if not n["iro_professional_id"]:
+        return "expected IRO: none allocated on that date -> no_footprint (counted under 'unallocated')"
+    extra = (f"; {n['open_iro_allocations']} IRO allocations open that day, the latest start wins"
+             if (n["open_iro_allocations"] or 0) > 1 else "")
+    return (f"expected IRO: {n['iro_professional_id']} {n['iro_name'] or ''} "
+            f"(allocation {n['iro_involvement_id']}, team {n['iro_involvement_team'] or '-'}{extra})")
+
+
+def _clock_lines(n: Row, criteria_version: str | None) -> list[str]:
+    return [
+        f"clock starts:    {_t(n['clock_start_at'])}",
+        f"due:             {_t(n['due_at'])} (exclusive: by the end of {_t(n['due_date'])})",
+        f"horizon:         {_t(n['horizon_at'])} (inclusive)",
+        f"activity window: {_t(n['activity_from_at'])} to the horizon",
+        f"now (as of):     {_t(n['as_of'])}" + (f"   criteria version {criteria_version}" if criteria_version else ""),
+    ]
+
+
+def _state_lines(n: Row) -> list[str]:
     if n["is_awaiting_footprint"]:
         state = "awaiting footprint (due has not passed; no category yet)"
     else:
         flags = [name for name, on in (("overdue", n["is_overdue"]), ("final", n["is_final"])) if on]
         state = f"{n['footprint_category']}" + (f" ({', '.join(flags)})" if flags else "")
-    lines.append(f"category:        {state}")
+    lines = [f"category:        {state}"]
     if n["evidence_id"] and not n["is_awaiting_footprint"]:
         version = f", version {n['evidence_version_number']}" if n["evidence_version_number"] else ""
         lines.append(f"decided by:      {n['evidence_source']} {n['evidence_id']} at {_t(n['evidence_at'])}"
                      f"{version} ({n['evidence_basis']})")
         if n["working_hours_to_footprint"] is not None:
             lines.append(f"working hours to footprint: {n['working_hours_to_footprint']}")
+    return lines
+
+
+def _about_line(c: Row) -> str:
+    why = c["about_basis"]
+    if c["about_basis"] == "keyword":
+        why = f"keyword '{c['matched_keyword']}'"
+    elif c["linked_missing_episode_id"]:
+        why = f"{c['about_basis']} ({c['linked_missing_episode_id']})"
+    if not c["is_about_episode"]:
+        return f"    about the episode: no ({why})"
+    since = (f", from version {c['counts_from_version_number']} (modified {_t(c['counts_from_version_modified_at'])})"
+             if c["counts_from_version_number"] and c["counts_from_version_number"] > 1 else "")
+    return f"    about the episode: yes, {why}; counts from {_t(c['counts_from_at'])}{since}"
+
+
+def _candidate_lines(c: Row, n: Row) -> list[str]:
+    decides = (not n["is_awaiting_footprint"] and c["record_source"] == n["evidence_source"]
+               and c["record_id"] == n["evidence_id"])
+    author = "the expected IRO" if c["is_by_expected_iro"] else "another IRO"
+    lines = [f"- {c['record_source']} {c['record_id']}  type {c['record_type']}  by {c['author_professional_id']} "
+             f"({author})" + ("   <- decides the category" if decides else "")]
+    if c["record_source"] == "case_note":
+        lines.append(f"    entered {_t(c['entered_at'])}; counts as recorded at {_t(c['recorded_at'])}; "
+                     f"version {c['current_version_number']} of {c['version_count']} "
+                     f"(modified {_t(c['current_version_modified_at'])}); child seen: {_yes(c['is_child_seen'])}")
+    else:
+        lines.append(f"    review held {_t(c['recorded_at'])}; cancelled: {_yes(c['is_cancelled'])}")
+    lines.append(_about_line(c))
+    lines.append(f"    windows: footprint {_yes(c['is_in_footprint_window'])}, evidence "
+                 f"{_yes(c['is_in_evidence_window'])}, activity {_yes(c['is_in_activity_window'])}; "
+                 f"footprint note type: {_yes(c['is_footprint_note_type'])}; "
+                 f"author counts: {_yes(c['is_author_in_scope'])}")
+    verdict = f"{c['qualifies_as']}: {c['decision_reason']}" if c["qualifies_as"] else c["decision_reason"]
+    lines.append(f"    -> {verdict}")
+    return lines
+
+
+def render(report: dict[str, Any]) -> str:
+    n = report["notification"]
+    lines = [*_episode_lines(n), _iro_line(n), *_clock_lines(n, report["criteria_version"]), *_state_lines(n)]
     candidates = report["candidates"]
     lines.append("")
     lines.append(f"candidate records ({len(candidates)}): the IROs' notes and reviews on the child's file in a window")
     if not candidates:
         lines.append("  none: nothing from an IRO on the child's file between the activity window's start and the horizon")
     for c in candidates:
-        decides = (not n["is_awaiting_footprint"] and c["record_source"] == n["evidence_source"]
-                   and c["record_id"] == n["evidence_id"])
-        author = "the expected IRO" if c["is_by_expected_iro"] else "another IRO"
-        lines.append(f"- {c['record_source']} {c['record_id']}  type {c['record_type']}  by {c['author_professional_id']} "
-                     f"({author})" + ("   <- decides the category" if decides else ""))
-        if c["record_source"] == "case_note":
-            lines.append(f"    entered {_t(c['entered_at'])}; counts as recorded at {_t(c['recorded_at'])}; "
-                         f"version {c['current_version_number']} of {c['version_count']} "
-                         f"(modified {_t(c['current_version_modified_at'])}); child seen: {_yes(c['is_child_seen'])}")
-        else:
-            lines.append(f"    review held {_t(c['recorded_at'])}; cancelled: {_yes(c['is_cancelled'])}")
-        why = c["about_basis"]
-        if c["about_basis"] == "keyword":
-            why = f"keyword '{c['matched_keyword']}'"
-        elif c["linked_missing_episode_id"]:
-            why = f"{c['about_basis']} ({c['linked_missing_episode_id']})"
-        if c["is_about_episode"]:
-            since = f", from version {c['counts_from_version_number']} (modified {_t(c['counts_from_version_modified_at'])})" \
-                if c["counts_from_version_number"] and c["counts_from_version_number"] > 1 else ""
-            lines.append(f"    about the episode: yes, {why}; counts from {_t(c['counts_from_at'])}{since}")
-        else:
-            lines.append(f"    about the episode: no ({why})")
-        lines.append(f"    windows: footprint {_yes(c['is_in_footprint_window'])}, evidence "
-                     f"{_yes(c['is_in_evidence_window'])}, activity {_yes(c['is_in_activity_window'])}; "
-                     f"footprint note type: {_yes(c['is_footprint_note_type'])}; "
-                     f"author counts: {_yes(c['is_author_in_scope'])}")
-        if c["qualifies_as"]:
-            lines.append(f"    -> {c['qualifies_as']}: {c['decision_reason']}")
-        else:
-            lines.append(f"    -> {c['decision_reason']}")
+        lines += _candidate_lines(c, n)
     return "\n".join(lines)
 
 
-def jsonable(value):
+def jsonable(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -41,7 +41,7 @@ def run_dbt(
     args: list[str],
     settings: Settings | None = None,
     extra_vars: dict[str, Any] | None = None,
-):
+) -> Any:
     """Run one dbt command with the criteria as --vars and return dbt's result; raise
     FootprintError naming the failing nodes when it does not succeed."""
     settings = settings or Settings.from_env()

@@ -1,11 +1,7 @@
--- Why each notification got its category, for `footprint explain` and for
--- anyone tracing a figure back to the records that made it. Grain: one row
--- per notification (or never-notified episode) and candidate record; a
--- notification without any candidate record has one row whose record
--- columns are empty. Every row repeats its notification's facts (the
--- windows, the expected IRO, the category so far and where it stands).
--- No free text, no person id, no date of birth: the child is child_key,
--- records are ids with the reason they counted or did not.
+-- Why each notification got its category (`footprint explain`). Grain: one
+-- row per notification and candidate record, or one row with empty record
+-- columns when there is none, each repeating its notification's facts and
+-- any review. No free text, person id or date of birth.
 with
 
 windows as (
@@ -26,9 +22,9 @@ categories as (
 
 ),
 
-states as (
+reviewed as (
 
-    select * from {{ ref('int_notifications__states') }}
+    select * from {{ ref('int_notifications__reviewed') }}
 
 ),
 
@@ -83,11 +79,11 @@ final as (
         cast(windows.due_at as timestamp) as due_at,
         cast(windows.horizon_at as timestamp) as horizon_at,
         cast(windows.activity_from_at as timestamp) as activity_from_at,
-        cast(states.footprint_category as text) as footprint_category,
+        cast(reviewed.footprint_category as text) as footprint_category,
         cast(categories.category_so_far as text) as category_so_far,
-        states.is_awaiting_footprint,
-        states.is_overdue,
-        states.is_final,
+        reviewed.is_awaiting_footprint,
+        reviewed.is_overdue,
+        reviewed.is_final,
         cast(categories.evidence_source as text) as evidence_source_so_far,
         cast(categories.evidence_id as text) as evidence_id_so_far,
         cast(categories.evidence_at as timestamp) as evidence_at_so_far,
@@ -123,14 +119,21 @@ final as (
         cast(candidates.qualifies_as as text) as qualifies_as,
         cast(candidates.decision_reason as text) as decision_reason,
         {{ criteria_version() }} as criteria_version,
-        cast(states.as_of as timestamp) as as_of
+        cast(reviewed.as_of as timestamp) as as_of,
+        cast(reviewed.computed_category as text) as computed_category,
+        reviewed.is_reviewed,
+        cast(reviewed.reviewed_category as text) as reviewed_category,
+        cast(reviewed.review_reason_code as text) as review_reason_code,
+        cast(reviewed.reviewed_by as text) as reviewed_by,
+        cast(reviewed.reviewed_at as timestamp) as reviewed_at,
+        reviewed.review_is_stale
     from windows
     inner join expected_iro
         on windows.notification_key = expected_iro.notification_key
     inner join categories
         on windows.notification_key = categories.notification_key
-    inner join states
-        on windows.notification_key = states.notification_key
+    inner join reviewed
+        on windows.notification_key = reviewed.notification_key
     inner join working_hours
         on windows.notification_key = working_hours.notification_key
     left join child_keys

@@ -68,7 +68,8 @@ final as (
             as timely_rate,
         cast(figures.median_working_hours_to_footprint as numeric(12, 2)) as median_working_hours_to_footprint,
         {{ criteria_version() }} as criteria_version,
-        cast(figures.as_of as timestamp) as as_of
+        cast(figures.as_of as timestamp) as as_of,
+        cast(figures.reviewed as bigint) as reviewed
     from figures
     inner join labels
         on

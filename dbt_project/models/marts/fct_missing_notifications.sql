@@ -1,5 +1,7 @@
 -- One row per missing notification, plus one per measured episode never
--- notified: the row every other figure is counted from. No free text, no
+-- notified: the row every other figure is counted from. Its category is the
+-- programme manager's reviewed one where there is a review, else the rule's
+-- (computed_category, kept beside it). No free text, no
 -- person id, no date of birth: the child is child_key, the evidence a
 -- record id with the reason it counted.
 with
@@ -40,6 +42,12 @@ iros as (
 
 ),
 
+reviewed as (
+
+    select * from {{ ref('int_notifications__reviewed') }}
+
+),
+
 final as (
 
     select
@@ -64,10 +72,10 @@ final as (
         end as notification_delay_hours,
         cast(windows.due_at as timestamp) as due_at,
         cast(windows.horizon_at as timestamp) as horizon_at,
-        cast(states.footprint_category as text) as footprint_category,
-        states.is_awaiting_footprint,
-        states.is_overdue,
-        states.is_final,
+        cast(reviewed.footprint_category as text) as footprint_category,
+        reviewed.is_awaiting_footprint,
+        reviewed.is_overdue,
+        reviewed.is_final,
         cast(states.footprint_at as timestamp) as footprint_at,
         cast(working_hours.working_hours_to_footprint as numeric(12, 2)) as working_hours_to_footprint,
         cast(states.evidence_source as text) as evidence_source,
@@ -79,10 +87,19 @@ final as (
         child_facts.get_safe_open,
         cast(child_facts.missing_episodes_prior_90d as integer) as missing_episodes_prior_90d,
         {{ criteria_version() }} as criteria_version,
-        cast(states.as_of as timestamp) as as_of
+        cast(states.as_of as timestamp) as as_of,
+        cast(reviewed.computed_category as text) as computed_category,
+        reviewed.is_reviewed,
+        cast(reviewed.reviewed_category as text) as reviewed_category,
+        cast(reviewed.review_reason_code as text) as review_reason_code,
+        cast(reviewed.reviewed_by as text) as reviewed_by,
+        cast(reviewed.reviewed_at as timestamp) as reviewed_at,
+        reviewed.review_is_stale
     from windows
     inner join states
         on windows.notification_key = states.notification_key
+    inner join reviewed
+        on windows.notification_key = reviewed.notification_key
     inner join working_hours
         on windows.notification_key = working_hours.notification_key
     inner join child_facts

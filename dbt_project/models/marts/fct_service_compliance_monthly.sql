@@ -42,7 +42,8 @@ final as (
         cast(median_working_hours_to_footprint as numeric(12, 2)) as median_working_hours_to_footprint,
         cast(median_notification_delay_hours as numeric(12, 2)) as median_notification_delay_hours,
         {{ criteria_version() }} as criteria_version,
-        cast(as_of as timestamp) as as_of
+        cast(as_of as timestamp) as as_of,
+        cast(reviewed as bigint) as reviewed
     from figures
 
 )

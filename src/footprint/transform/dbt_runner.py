@@ -25,6 +25,8 @@ DBT_COMMANDS = {
     "docs", "source", "run-operation", "debug", "clean", "deps", "retry", "clone", "init",
 }
 _FAILED = {"error", "fail", "runtime error"}
+# Commands that run models: the `review` sources must exist before them, reviewed or not.
+_READS_REVIEWS = {"build", "run", "test", "retry", "show"}
 
 
 def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, Any]) -> list[str]:
@@ -49,6 +51,8 @@ def run_dbt(
     if extra_vars:
         dbt_vars = validate_criteria({**dbt_vars, **extra_vars}, origin="criteria with overrides")
     cli = dbt_command_line(args, settings, dbt_vars)
+    if cli[0] in _READS_REVIEWS:
+        _ensure_review_sources(settings)
 
     env: dict[str, str] = {}
     if settings.target == "duckdb":
@@ -66,6 +70,17 @@ def run_dbt(
     if not result.success:
         raise FootprintError(_failure_message(cli[0], result))
     return result
+
+
+def _ensure_review_sources(settings: Settings) -> None:
+    """The review tables are the programme manager's, written by `footprint review`; before the
+    first review they still exist, empty, so every model reads them the same way."""
+    from footprint.review.store import ensure_review_tables
+    from footprint.warehouse import connect
+
+    with connect(settings) as conn:
+        ensure_review_tables(conn)
+        conn.commit()
 
 
 def _release_duckdb() -> None:

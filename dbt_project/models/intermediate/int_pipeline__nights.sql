@@ -49,8 +49,6 @@ final as (
         extract_nights.gate_warnings,
         extract_nights.gate_expectations,
         extract_nights.rows_loaded,
-        extract_nights.loaded_at,
-        extract_nights.validated_at,
         coalesce(
             extract_nights.status = 'accepted'
             and extract_nights.extract_date = (select max(accepted.extract_date) from accepted),

@@ -1,7 +1,8 @@
 -- The pipeline's health for readers, one row per night: accepted or
 -- rejected (and by which stage), the gate's error and warning counts, rows
 -- loaded, and whether a later night made a rejection good. No value from
--- the extract and no finding of the gate: counts and dates only.
+-- the extract and no finding of the gate: counts and dates only. No wall-clock
+-- time of the machine either (when a load ran): the same nights give the same mart.
 with
 
 nights as (
@@ -29,8 +30,6 @@ final as (
         cast(nights.gate_warnings as integer) as gate_warnings,
         cast(nights.gate_expectations as integer) as gate_expectations,
         cast(nights.rows_loaded as bigint) as rows_loaded,
-        cast(nights.loaded_at as timestamp) as loaded_at,
-        cast(nights.validated_at as timestamp) as validated_at,
         nights.is_latest_accepted,
         cast(nights.later_accepted_extract_date as date) as later_accepted_extract_date,
         nights.is_made_good,

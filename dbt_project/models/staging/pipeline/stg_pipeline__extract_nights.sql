@@ -18,8 +18,6 @@ final as (
         cast(source_system as text) as source_system,
         cast(load_type as text) as load_type,
         cast(status as text) as status,
-        cast(loaded_at as timestamp) as loaded_at,
-        cast(validated_at as timestamp) as validated_at,
         cast({{ json_sum_of_values('row_counts') }} as bigint) as rows_loaded,
         cast({{ json_text('validation_result', 'errors') }} as integer) as gate_errors,
         cast({{ json_text('validation_result', 'warnings') }} as integer) as gate_warnings,

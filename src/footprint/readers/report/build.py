@@ -101,9 +101,11 @@ def build_report(out_dir: Path, settings: Settings | None = None, options: Optio
         (result.out_dir / INDEX).write_text(html.render_index(page), encoding="utf-8")
     packs_dir = result.out_dir / PACKS_DIR
     _clear_packs(packs_dir)
-    service_rate = count(r for r in notified(marts.notifications) if in_period(r, period)).timely_rate
+    in_the_period = [r for r in notified(marts.notifications) if in_period(r, period)]
+    service_rate = count(in_the_period).timely_rate
+    period_iros = len({r["iro_professional_id"] for r in in_the_period if r["iro_professional_id"]})
     for pack in iro_packs:
-        pack_page = pages.pack_page(marts, pack, meth, service_rate, generated)
+        pack_page = pages.pack_page(marts, pack, meth, service_rate, period_iros, generated)
         with _timed(seconds, "charts"):
             pages.draw_pack(pack_page)
         with _timed(seconds, "html"):

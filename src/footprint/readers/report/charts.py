@@ -207,7 +207,8 @@ def _pack_rate_shape(labels: tuple[str, ...]) -> Any:
     chart = _base(height=170).mark_line(point=True).encode(
         x=_month_axis(labels),
         y=alt.Y("rate:Q", title="timely rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=who, range=[IRO_COLOUR, SERVICE_COLOUR])),
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=who, range=[IRO_COLOUR, SERVICE_COLOUR]),
+                        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2)),
         strokeDash=alt.StrokeDash("who:N", title=None, scale=alt.Scale(domain=who, range=[[1, 0], [5, 3]])),
     )
     return _configured(chart)

@@ -71,6 +71,13 @@ def when(value: Any) -> str:
     return f"{value.day} {value:%b %Y %H:%M}"
 
 
+def due(value: Any) -> str:
+    """A due time (exclusive: the first moment after it) in words: "end of 4 Jan 2022"."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return "end of " + day(value - dt.timedelta(days=1))
+    return when(value)
+
+
 def day(value: Any) -> str:
     if value is None:
         return DASH
@@ -113,7 +120,7 @@ def environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters.update(count=count, percent=percent, points=points, spread=spread, hours=hours, when=when,
-                       day=day, key=key, category=category, evidence=evidence)
+                       due=due, day=day, key=key, category=category, evidence=evidence)
     env.globals.update(CATEGORY_LABELS=CATEGORY_LABELS, SHORT_LABELS=SHORT_LABELS,
                        CATEGORY_COLOURS=CATEGORY_COLOURS, AWAITING_LABEL=AWAITING_LABEL, svg=_svg,
                        min_decided=MIN_DECIDED_FOR_SPREAD)

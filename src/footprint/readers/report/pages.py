@@ -132,20 +132,39 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def pack_page(marts: Marts, pack: Pack, method: Method, service_rate: float | None,
+MIN_OTHER_IROS = 3  # the service's figure beside an IRO's only when it pools at least this many others
+
+
+def _service_shown(service: Row | None, own_notifications: int) -> bool:
+    """Whether the service's figures of a month may stand beside one IRO's: with fewer other IROs,
+    they would be another IRO's own figures (with none, exactly theirs)."""
+    if service is None:
+        return False
+    others = int(service["iros_notified"] or 0) - (1 if own_notifications else 0)
+    return others >= MIN_OTHER_IROS
+
+
+def pack_page(marts: Marts, pack: Pack, method: Method, service_rate: float | None, period_iros: int,
               generated_at: dt.datetime) -> PackPage:
-    rates = [{
-        "label": m.month.strftime("%b %Y"),
-        "notifications": int(m.iro["notifications"] or 0) if m.iro else 0,
-        "iro": _float(m.iro["timely_rate"]) if m.iro else None,
-        "service": _float(m.service["timely_rate"]) if m.service else None,
-        "iro_hours": _float(m.iro["median_working_hours_to_footprint"]) if m.iro else None,
-        "service_hours": _float(m.service["median_working_hours_to_footprint"]) if m.service else None,
-    } for m in pack.months]
+    """One IRO's page. `service_rate` is the whole service's in the period, `period_iros` how many IROs
+    received notifications in it."""
+    rates = []
+    for m in pack.months:
+        own = int(m.iro["notifications"] or 0) if m.iro else 0
+        service = m.service if _service_shown(m.service, own) else None
+        rates.append({
+            "label": m.month.strftime("%b %Y"),
+            "notifications": own,
+            "iro": _float(m.iro["timely_rate"]) if m.iro else None,
+            "service": _float(service["timely_rate"]) if service else None,
+            "iro_hours": _float(m.iro["median_working_hours_to_footprint"]) if m.iro else None,
+            "service_hours": _float(service["median_working_hours_to_footprint"]) if service else None,
+        })
     return PackPage(
         pack=pack, generated_at=generated_at, as_of=marts.as_of, criteria_version=marts.criteria_version,
         method=method, months=[_iro_month(m.month, m.iro) for m in pack.months], rates=rates,
-        service_rate=service_rate, worklist=[r for r in marts.worklist if iro_key(r) == pack.iro.key],
+        service_rate=service_rate if period_iros - 1 >= MIN_OTHER_IROS else None,
+        worklist=[r for r in marts.worklist if iro_key(r) == pack.iro.key],
     )
 
 

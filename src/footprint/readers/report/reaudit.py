@@ -32,6 +32,7 @@ class CompareRow:
     change: str
     is_count: bool = True
     indent: bool = False
+    heading: str = ""  # a heading row printed before this one (the start of a group)
 
 
 def _counts(s: dict[str, Any]) -> dict[str, int]:
@@ -69,14 +70,18 @@ def snapshots(marts: Marts, period: Period, compare: Period) -> dict[str, dict[s
             for tag, p in ((PERIOD, period), (COMPARE, compare))}
 
 
-def _labels(show_unknown: bool) -> list[tuple[str, str, bool]]:
-    rows = [("children", "children (notified in the period)", False), ("male", "male", True),
-            ("female", "female", True)]
+BEST = "children by the best category of their notifications"
+
+
+def _labels(show_unknown: bool) -> list[tuple[str, str, bool, str]]:
+    """(key, label, indented, heading before it)."""
+    rows = [("children", "children (notified in the period)", False, ""), ("male", "male", True, ""),
+            ("female", "female", True, "")]
     if show_unknown:
-        rows.append(("unknown_sex", "sex not recorded", True))
-    rows += [("get_safe", 'open to "Get Safe"', False), ("not_get_safe", 'not open to "Get Safe"', True)]
-    rows += [(f"children_{c}", CATEGORY_LABELS[c], True) for c in CATEGORIES]
-    rows.append(("children_awaiting", "awaiting footprint (no category yet)", True))
+        rows.append(("unknown_sex", "sex not recorded", True, ""))
+    rows += [("get_safe", 'open to "Get Safe"', False, ""), ("not_get_safe", 'not open to "Get Safe"', True, "")]
+    rows += [(f"children_{c}", CATEGORY_LABELS[c], True, BEST if i == 0 else "") for i, c in enumerate(CATEGORIES)]
+    rows.append(("children_awaiting", "awaiting footprint (no category yet)", True, ""))
     return rows
 
 
@@ -89,14 +94,16 @@ def comparison(snaps: dict[str, dict[str, Any]], suppress: bool) -> list[Compare
                 shown[tag][key] = SUPPRESSED
     show_unknown = any(c["unknown_sex"] for c in counts.values())
     rows = []
-    for key, label, indent in _labels(show_unknown):
+    for key, label, indent, heading in _labels(show_unknown):
         now, before = shown[PERIOD][key], shown[COMPARE][key]
-        rows.append(CompareRow(key, label, now, before, _change(now, before), indent=indent))
+        rows.append(CompareRow(key, label, now, before, _change(now, before), indent=indent, heading=heading))
     ages = CompareRow("ages", "ages at notification", _span(snaps[PERIOD]["age_at_notification"]),
                       _span(snaps[COMPARE]["age_at_notification"]), "", is_count=False)
     rows.insert(4 if show_unknown else 3, ages)
     if not suppress:
-        rows += _service_rows(snaps)
+        prior, *notifications = _service_rows(snaps)
+        rows.insert(next(i for i, r in enumerate(rows) if r.key == "not_get_safe") + 1, prior)
+        rows += notifications
     return rows
 
 
@@ -112,5 +119,6 @@ def _service_rows(snaps: dict[str, dict[str, Any]]) -> list[CompareRow]:
                ("not_notified", "episodes never notified (counted apart)", now["not_notified"]["episodes"],
                 before["not_notified"]["episodes"])]
     rows = [prior]
-    rows += [CompareRow(key, label, a, b, _change(a, b)) for key, label, a, b in counted]
+    rows += [CompareRow(key, label, a, b, _change(a, b), heading="notifications" if key == "notifications" else "")
+             for key, label, a, b in counted]
     return rows

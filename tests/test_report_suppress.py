@@ -100,3 +100,22 @@ def test_a_period_needs_both_ends():
         choose_periods(dt.date(2022, 3, 2), dt.date(2022, 1, 1))
     with pytest.raises(FootprintError, match="after it ends"):
         Period(dt.date(2022, 2, 1), dt.date(2022, 1, 1))
+
+
+def test_a_period_total_is_hidden_where_it_would_give_a_hidden_month_away():
+    """Dec 20 and Jan 12 notifications shown, Feb 3 hidden: a period total of 35 would show Feb's 3."""
+    from footprint.readers.report.figures import Counts, Headline
+    from footprint.readers.report.view import MIX_COLUMNS, MonthView, headline_view
+
+    def month(m: int, notifications):
+        by_column = dict.fromkeys(MIX_COLUMNS, SUPPRESSED)
+        return MonthView(dt.date(2022 if m < 12 else 2021, m, 1), "", True, "1", False, notifications,
+                         by_column, None, None, None, None, None)
+
+    period = Period(dt.date(2021, 12, 1), dt.date(2022, 2, 28))
+    counts = Counts(notifications=35)
+    counts.by_category["timely_footprint"] = 20
+    h = Headline(dt.datetime(2022, 3, 2), "1", period, period.before(), counts, Counts(), 0, 0)
+    shown = headline_view(h, [month(12, 20), month(1, 12), month(2, SUPPRESSED)], suppress=True)
+    assert shown.period_notifications == SUPPRESSED and shown.period_rate == SUPPRESSED
+    assert headline_view(h, [month(12, 20), month(1, 12), month(2, 3)], suppress=False).period_notifications == 35

@@ -1,7 +1,8 @@
 """How long the report takes, and how large it is, on a preset.
 
-    python -m footprint.devtools.bench_report [--preset region] [--history-years 2] [--runs 3]
-    python -m footprint.devtools.bench_report --reuse DIR    # a folder an earlier run left
+    python -m footprint.devtools.bench_report [--preset region] [--history-years 2] [--runs 3] [--dir DIR]
+
+With --dir, the data is prepared there and, on a later call with the same --dir, reused.
 
 Generates the preset (an initial load with `history-years` of history and one
 nightly load) into a folder, runs both nights through the pipeline as
@@ -46,10 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history-years", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reuse", type=Path, help="a folder an earlier run prepared: skip generating and loading")
+    parser.add_argument("--dir", type=Path, help="where to prepare the data (reused when it is already there)")
     args = parser.parse_args(argv)
 
-    root = args.reuse or Path(tempfile.mkdtemp(prefix="footprint-report-bench-"))
+    root = args.dir or Path(tempfile.mkdtemp(prefix="footprint-report-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
     os.environ.update({
         "FOOTPRINT_TARGET": "duckdb",
         "FOOTPRINT_LANDING_DIR": str(root / "landing"),
@@ -58,17 +60,19 @@ def main(argv: list[str] | None = None) -> int:
         "FOOTPRINT_REPORTS_DIR": str(root / "reports"),
         "FOOTPRINT_PSEUDONYM_KEY_FILE": str(root / "pseudonym.key"),
     })
-    if not args.reuse:
+    if not (root / "marts.duckdb").exists():
         _prepare(root, args.preset, args.history_years, args.seed)
     from footprint.readers.report import build_report
 
+    result = None
     for run in range(1, args.runs + 1):
         result = build_report(root / "report")
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items() if k != "total")
         print(f"run {run}: {result.seconds['total']:.1f} s ({steps}); load average {os.getloadavg()[0]:.1f}")
-    print(f"index.html {_size(result.index) / 1e6:.2f} MB; {len(result.packs)} learning packs "
-          f"{_size(root / 'report' / 'iro') / 1e6:.1f} MB; footprint.xlsx {_size(result.workbook) / 1e6:.2f} MB")
-    print(f"(prepared in {root}: --reuse {root} measures again without regenerating)")
+    if result is not None:
+        print(f"index.html {_size(result.index) / 1e6:.2f} MB; {len(result.packs)} learning packs "
+              f"{_size(root / 'report' / 'iro') / 1e6:.1f} MB; footprint.xlsx {_size(result.workbook) / 1e6:.2f} MB")
+    print(f"(prepared in {root}: --dir {root} measures again without preparing)")
     return 0
 
 

@@ -154,14 +154,26 @@ def _switch(new: Path, target: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _recover(target: Path) -> None:
-    """A run stopped between the two renames of the fallback: put the previous report back."""
+    """What a run that died left aside: the previous report, if it died between the two renames of
+    the fallback, goes back in place; a half-written one (of a process no longer running) goes."""
     if not target.exists():
         for previous in sorted(target.parent.glob(f".{target.name}.*.previous")):
             os.rename(previous, target)
             break
     for leftover in target.parent.glob(f".{target.name}.*.writing"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if not _alive(leftover.name.split(".")[-2]):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def publish_report(reports_dir: Path, settings: Settings | None = None, options: Options | None = None,

@@ -90,7 +90,7 @@ def _trend_shape(labels: tuple[str, ...], changes: bool) -> Any:
     alt = _alt()
     bars = _base().mark_bar(color="#BBBBBB").encode(
         x=_month_axis(labels),
-        y=alt.Y("notifications:Q", title="notifications", axis=alt.Axis(orient="right")),
+        y=alt.Y("notifications:Q", title="notifications", axis=alt.Axis(orient="right", grid=False)),
         opacity=alt.Opacity("period:N", scale=alt.Scale(domain=["in the period", "other months"], range=[1, 0.45]),
                             legend=alt.Legend(title=None)),
     )
@@ -167,7 +167,8 @@ def _delay_shape(labels: tuple[str, ...]) -> Any:
     alt = _alt()
     base = _base(height=150)
     bars = base.mark_bar(color=ACCENT_COLOUR, opacity=0.6).encode(
-        x=_month_axis(labels), y=alt.Y("never:Q", title="episodes never notified", axis=alt.Axis(orient="right")))
+        x=_month_axis(labels),
+        y=alt.Y("never:Q", title="episodes never notified", axis=alt.Axis(orient="right", grid=False)))
     line = base.mark_line(color=SERVICE_COLOUR, point=True).encode(
         x=_month_axis(labels), y=alt.Y("delay:Q", title="median hours to notification"))
     return _configured(alt.layer(bars, line).resolve_scale(y="independent"))

@@ -76,7 +76,7 @@ def index_page(marts: Marts, period: Period, compare: Period, method: Method, su
         headline=headline_view(h, month_views, suppress),
         comparison=comparison(snapshots(marts, period, compare), suppress),
         months=month_views, spreads=spread_views(marts, months, month_views, suppress),
-        delay=delay_view(marts, period, suppress), health=health_view(marts, suppress), method=method,
+        delay=delay_view(marts, period, month_views, suppress), health=health_view(marts, suppress), method=method,
     )
     statuses = [r["worklist_status"] for r in marts.worklist]
     show = primary if suppress else (lambda v: v)

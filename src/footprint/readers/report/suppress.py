@@ -45,10 +45,11 @@ class Line(Generic[K]):
         return (*self.parts, self.total)
 
 
-def suppressed(values: Mapping[K, int], lines: Iterable[Line[K]] = ()) -> set[K]:
-    """The keys of `values` to show as `c`: primary, then secondary along `lines`."""
+def suppressed(values: Mapping[K, int], lines: Iterable[Line[K]] = (), hide: Iterable[K] = ()) -> set[K]:
+    """The keys of `values` to show as `c`: primary, then secondary along `lines`. `hide` are keys
+    hidden for a reason outside the table (another table would give them away)."""
     order = {key: i for i, key in enumerate(values)}
-    hidden = {key for key, value in values.items() if is_low(value)}
+    hidden = {key for key, value in values.items() if is_low(value)} | set(hide)
     lines = list(lines)
     changed = True
     while changed:

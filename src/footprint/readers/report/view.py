@@ -79,12 +79,24 @@ def _hidden_rate(counts: Counts, suppress: bool, extra_hidden: bool = False) -> 
     return SUPPRESSED if extra_hidden or is_low(timely) or is_low(counts.decided) else counts.timely_rate
 
 
+def month_hidden(months: Sequence[MonthView], period: Period, *columns: str) -> bool:
+    """Whether the monthly table hides one of these counts in a month of the period: a period total
+    beside it would give the hidden month away (the total less the months shown)."""
+    touched = [m for m in months if m.month in period.months]
+    return any(SUPPRESSED == (m.notifications if c == "notifications" else
+                              m.not_notified if c == "not_notified" else m.by_column[c])
+               for m in touched for c in columns)
+
+
 def headline_view(h: Headline, months: Sequence[MonthView], suppress: bool) -> HeadlineView:
     def rate(counts: Counts, period: Period) -> ShownRate:
-        touched = [m for m in months if m.month in period.months]
-        hidden = any(SUPPRESSED in (m.notifications, m.by_column["timely_footprint"],
-                                    m.by_column["awaiting_footprint"]) for m in touched)
+        hidden = month_hidden(months, period, "notifications", "timely_footprint", "awaiting_footprint")
         return _hidden_rate(counts, suppress, hidden)
+
+    def total(counts: Counts, period: Period) -> Shown:
+        if suppress and month_hidden(months, period, "notifications"):
+            return SUPPRESSED
+        return primary(counts.notifications) if suppress else counts.notifications
 
     now, before = rate(h.period_counts, h.period), rate(h.compare_counts, h.compare)
     change = now - before if isinstance(now, float) and isinstance(before, float) else None
@@ -92,8 +104,8 @@ def headline_view(h: Headline, months: Sequence[MonthView], suppress: bool) -> H
     return HeadlineView(
         as_of=h.as_of, criteria_version=h.criteria_version, period=h.period, compare=h.compare,
         period_rate=now, compare_rate=before, change=change,
-        period_notifications=show(h.period_counts.notifications),
-        compare_notifications=show(h.compare_counts.notifications),
+        period_notifications=total(h.period_counts, h.period),
+        compare_notifications=total(h.compare_counts, h.compare),
         awaiting_now=show(h.awaiting_now), overdue_now=show(h.overdue_now),
     )
 
@@ -175,18 +187,20 @@ class DelayView:
     never_notified_rows: list[Row]  # empty in the suppressed edition
 
 
-def delay_view(marts: Marts, period: Period, suppress: bool) -> DelayView:
+def delay_view(marts: Marts, period: Period, months: Sequence[MonthView], suppress: bool) -> DelayView:
     d = delay(marts, period)
     if not suppress:
         return DelayView(dict(d.bands), d.notifications, d.median_hours, len(d.never_notified),
                          d.never_notified_children, d.never_notified)
     values = {**d.bands, "total": d.notifications}
-    hidden = suppressed(values, [Line(tuple(d.bands), "total")])
+    forced = ["total"] if month_hidden(months, period, "notifications") else []
+    hidden = suppressed(values, [Line(tuple(d.bands), "total")], hide=forced)
+    never = len(d.never_notified)
     return DelayView(
         bands={k: (SUPPRESSED if k in hidden else v) for k, v in d.bands.items()},
         notifications=SUPPRESSED if "total" in hidden else d.notifications,
         median_hours=SUPPRESSED if is_low(d.notifications) else d.median_hours,
-        never_notified=primary(len(d.never_notified)),
+        never_notified=SUPPRESSED if month_hidden(months, period, "not_notified") else primary(never),
         never_notified_children=primary(d.never_notified_children),
         never_notified_rows=[],
     )

@@ -301,3 +301,29 @@ def test_a_formula_looking_text_is_written_as_text():
     assert [c.value for c in cells] == texts
     assert all(c.data_type == "s" for c in cells)
     assert [c.quotePrefix for c in cells] == [True, True, True, True, True, False]
+
+
+def test_a_rejected_night_shows_with_the_night_that_made_it_good(built):
+    """The health mart's rows as a rejected night leaves them (see int_pipeline__nights' unit test)."""
+    import dataclasses
+
+    from footprint.readers.report import html, pages
+    from footprint.readers.report.data import load_marts
+    from footprint.readers.report.method import method
+    from footprint.readers.report.periods import Period
+    from footprint.settings import Settings
+
+    marts = load_marts(Settings.from_env())
+    accepted, latest = marts.health
+    rejected = {**accepted, "extract_date": dt.date(2022, 3, 1), "status": "rejected", "rejected_stage": "quality gate",
+                "gate_errors": 2, "is_latest_accepted": False, "later_accepted_extract_date": dt.date(2022, 3, 2),
+                "is_made_good": True}
+    marts = dataclasses.replace(marts, health=[rejected, latest])
+    period = Period(dt.date(2022, 1, 1), dt.date(2022, 2, 28))
+    page = pages.index_page(marts, period, period.before(), method(Settings.from_env().criteria_path, "1"),
+                            False, dt.datetime(2022, 3, 2, 7, 0))
+    pages.draw_index(page)
+    out = built["base"] / "rejected.html"
+    out.write_text(html.render_index(page), encoding="utf-8")
+    assert table(out, "rejected-nights")[1] == ["1 Mar 2022", "quality gate", "2 Mar 2022", "yes"]
+    assert 'id="nights-rejected">1<' in out.read_text(encoding="utf-8")

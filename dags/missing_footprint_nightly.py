@@ -1,7 +1,9 @@
 """Airflow DAG `missing_footprint_nightly`: the IRO footprint audit, every night.
 
 Each run processes the landing folder named after its logical date (Europe/London):
-wait for `_manifest.json` → load into `raw` → quality gate → dbt build → publish marts.
+wait for `_manifest.json` → load into `raw` → quality gate → dbt build → publish marts →
+render the report into FOOTPRINT_REPORTS_DIR/latest/ (a failed render fails its own task and
+leaves the marts published).
 The logic lives in the `footprint` package; this file only orchestrates.
 Settings come from the environment (FOOTPRINT_LANDING_DIR, FOOTPRINT_TARGET, …).
 """
@@ -81,10 +83,19 @@ def missing_footprint_nightly():
 
         return publish()
 
+    @task
+    def render_report(published: dict) -> dict:
+        """Reads the published marts only: it needs no warehouse slot, and its failure leaves them published."""
+        from footprint.nightly import report
+
+        return report()
+
     loaded = load_night()
     wait_for_manifest() >> loaded
     built = dbt_build(quality_gate(loaded))
-    built >> publish_marts()
+    published = publish_marts()
+    built >> published
+    render_report(published)
 
 
 missing_footprint_nightly()

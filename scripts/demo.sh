@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: generate a realistic 'la' extract (an initial load and two nights), run the
 # nightly DAG on each night with `footprint airflow dags test` (embedded default: SQLite metadata,
-# DuckDB warehouse, no server), then show what was loaded and what the audit found.
+# DuckDB warehouse, no server), then show what was loaded and what the audit found, and where
+# the report the DAG rendered is.
 set -euo pipefail
 demo_dir="$(realpath -m "${1:-demo}")"
 start="${2:-2022-03-01}"
@@ -48,3 +49,12 @@ echo "== Audit snapshot, $period_start to $last_night"
 "$bin/footprint" audit --from "$period_start" --to "$last_night"
 echo
 echo "Published marts (open read-only in any BI tool): $FOOTPRINT_MARTS_PATH"
+echo
+# The DAG's render_report task wrote the report for the defaults into reports/latest/; the
+# suppressed edition (for audiences beyond the IRO service) is written beside it.
+"$bin/footprint" report --out "$demo_dir/report-suppressed" --suppress > /dev/null
+echo "== The audit report (the DAG's render_report task; open in any browser, offline)"
+echo "   IRO service edition:  $FOOTPRINT_REPORTS_DIR/latest/index.html"
+echo "   learning packs:       $FOOTPRINT_REPORTS_DIR/latest/iro/"
+echo "   workbook:             $FOOTPRINT_REPORTS_DIR/latest/footprint.xlsx"
+echo "   suppressed edition:   $demo_dir/report-suppressed/index.html"

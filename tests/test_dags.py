@@ -40,7 +40,7 @@ def test_nightly_dag_shape_and_schedule(dagbag):
     dag = dagbag.dags[DAG_ID]
     assert dag.timetable.expression == "0 2 * * *"
     assert str(dag.timetable.timezone) == "Europe/London"
-    order = ["wait_for_manifest", "load_night", "quality_gate", "dbt_build", "publish_marts"]
+    order = ["wait_for_manifest", "load_night", "quality_gate", "dbt_build", "publish_marts", "render_report"]
     for upstream, downstream in zip(order, order[1:], strict=False):
         assert downstream in dag.get_task(upstream).downstream_task_ids
     sensor = dag.get_task("wait_for_manifest")
@@ -104,3 +104,7 @@ def test_dags_test_runs_nights_end_to_end_on_the_embedded_default(airflow_home, 
         assert as_of.date().isoformat() == nights[1].name, "the marts reflect the latest night"
         assert marts.execute("select count(*) from fct_missing_notifications").fetchone()[0] > 0
     assert (tmp_path / "reports" / nights[1].name).is_dir(), "a validation report per night"
+    latest = tmp_path / "reports" / "latest"
+    assert (latest / "index.html").is_file() and (latest / "footprint.xlsx").is_file(), "the report, switched in"
+    assert any((latest / "iro").glob("*.html")), "a learning pack per IRO"
+    assert not list((tmp_path / "reports").glob(".latest.*")), "nothing left aside"

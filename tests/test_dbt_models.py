@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from footprint.contract import FILES, META_COLUMNS
+from footprint.ingest.raw_schema import NIGHTS_DDL
 
 MARTS = (
     "fct_missing_notifications",
@@ -25,6 +26,7 @@ MARTS = (
     "fct_service_compliance_monthly",
     "rpt_footprint_worklist",
     "fct_footprint_evidence",
+    "rpt_pipeline_health",
 )
 MART_KEYS = {
     "fct_missing_notifications": ("notification_key",),
@@ -32,6 +34,7 @@ MART_KEYS = {
     "fct_service_compliance_monthly": ("period_month",),
     "rpt_footprint_worklist": ("notification_key",),
     "fct_footprint_evidence": ("evidence_key",),
+    "rpt_pipeline_health": ("extract_date",),
 }
 
 # ------------------------------------------------------------------ the input
@@ -253,16 +256,14 @@ def write_raw(conn, night_list: list[dict], duck: bool) -> None:
             "_source_file text, _source_row bigint, _loaded_at timestamp)"
         )
     cur.execute("drop table if exists raw.extract_nights")
-    cur.execute(
-        "create table raw.extract_nights (extract_date date primary key, produced_at timestamp, "
-        "source_system text, load_type text, status text, row_counts text)"
-    )
+    cur.execute(NIGHTS_DDL)
     cur.execute("drop table if exists raw.child_pseudonyms")
     cur.execute("create table raw.child_pseudonyms (person_id text primary key, child_key text)")
     loaded_at = dt.datetime(2022, 3, 11, 2, 0)
     for night in night_list:
         cur.execute(
-            f"insert into raw.extract_nights values ({ph}, {ph}, {ph}, {ph}, {ph}, {ph})",
+            "insert into raw.extract_nights (extract_date, produced_at, source_system, load_type, status, "
+            f"row_counts) values ({ph}, {ph}, {ph}, {ph}, {ph}, {ph})",
             (night["extract_date"], night["produced_at"], "LCS", night["load_type"], night["status"], "{}"),
         )
         for spec in FILES:

@@ -1,4 +1,4 @@
-"""One night of the pipeline: wait → load → gate → build → publish.
+"""One night of the pipeline: wait → load → gate → build → publish → report.
 
 The DAG calls these functions one task each; `footprint run-night DATE` calls
 them in a row for authorities that schedule with cron instead of Airflow.
@@ -84,6 +84,21 @@ def publish(settings: Settings | None = None) -> dict:
 
     with acting_as(TRANSFORMER):
         return publish_marts(settings or Settings.from_env())
+
+
+def report(settings: Settings | None = None) -> dict:
+    """The report for the defaults (the last three complete months) into FOOTPRINT_REPORTS_DIR/latest/,
+    written aside and switched into place. It reads the published marts only, as the BI role."""
+    from footprint.publish.roles import BI, acting_as
+    from footprint.readers.report import publish_report
+
+    settings = settings or Settings.from_env()
+    with acting_as(BI):
+        result = publish_report(settings.reports_dir, settings)
+    log.info("report for %s: %s (%d learning packs, %.1f s)", result.period.label, result.index,
+             len(result.packs), result.seconds["total"])
+    return {"index": str(result.index), "period": result.period.label, "packs": len(result.packs),
+            "seconds": result.seconds["total"]}
 
 
 def night_status(extract_date: dt.date, settings: Settings) -> str | None:

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "audit": "the hand audit's table for any period, from the marts",
     "compliance": "per-IRO compliance for a month, from the published marts",
     "explain": "why a notification got its footprint category",
+    "report": "the audit report (HTML pages, learning packs, workbook) from the published marts",
     "show": "print what the warehouse holds: nights, row counts, marts",
     "review": "the PM's judgement: reviewed categories with reasons, quality grading of a sample",
     "warehouse": "initialise the warehouse: schemas and roles",

@@ -12,6 +12,12 @@ extract_nights as (
 
 ),
 
+as_of as (
+
+    select * from {{ ref('stg_pipeline__as_of') }}
+
+),
+
 accepted as (
 
     select extract_date
@@ -59,10 +65,13 @@ final as (
             later_accepted.later_accepted_extract_date
             <= extract_nights.extract_date + {{ var('extract_window_days', 14) }},
             false
-        ) as is_made_good
+        ) as is_made_good,
+        as_of.as_of
     from extract_nights
     left join later_accepted
         on extract_nights.extract_date = later_accepted.extract_date
+    left join as_of
+        on true
 
 )
 

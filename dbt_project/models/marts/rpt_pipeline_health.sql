@@ -11,12 +11,6 @@ nights as (
 
 ),
 
-as_of as (
-
-    select * from {{ ref('stg_pipeline__as_of') }}
-
-),
-
 final as (
 
     select
@@ -34,10 +28,8 @@ final as (
         cast(nights.later_accepted_extract_date as date) as later_accepted_extract_date,
         nights.is_made_good,
         {{ criteria_version() }} as criteria_version,
-        cast(as_of.as_of as timestamp) as as_of
+        cast(nights.as_of as timestamp) as as_of
     from nights
-    left join as_of
-        on true
 
 )
 

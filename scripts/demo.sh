@@ -50,6 +50,9 @@ echo "== Audit snapshot, $period_start to $last_night"
 echo
 echo "Published marts (open read-only in any BI tool): $FOOTPRINT_MARTS_PATH"
 echo
+echo "== Health (footprint status; the demo's data is from $last_night, so it reads as stale today)"
+"$bin/footprint" status || true
+echo
 # The DAG's render_report task wrote the report for the defaults into reports/latest/; the
 # suppressed edition (for audiences beyond the IRO service) is written beside it.
 "$bin/footprint" report --out "$demo_dir/report-suppressed" --suppress > /dev/null

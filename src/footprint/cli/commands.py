@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "compliance": "per-IRO compliance for a month, from the published marts",
     "explain": "why a notification got its footprint category",
     "report": "the audit report (HTML pages, learning packs, workbook) from the published marts",
+    "status": "the pipeline's health in one line (exit 1 when stale or a night is pending)",
     "show": "print what the warehouse holds: nights, row counts, marts",
     "review": "the PM's judgement: reviewed categories with reasons, quality grading of a sample",
     "warehouse": "initialise the warehouse: schemas and roles",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from footprint.errors import FootprintError
+from footprint.readers.status import Status, now_in_london, stale_after_hours, status_from_marts
 from footprint.settings import Settings
 from footprint.warehouse import Connection, execute
 
@@ -69,6 +70,7 @@ class Marts:
     iro_monthly: list[Row]
     worklist: list[Row]
     health: list[Row]
+    status: Status | None = None  # the pipeline's health line, as `footprint status` says it
 
     @property
     def as_of(self) -> dt.datetime:
@@ -113,6 +115,7 @@ def read_marts(conn: Connection) -> Marts:
         iro_monthly=read_mart(conn, "fct_iro_compliance_monthly"),
         worklist=read_mart(conn, "rpt_footprint_worklist"),
         health=read_mart(conn, "rpt_pipeline_health"),
+        status=status_from_marts(conn, now_in_london(), stale_after_hours()),
     )
 
 

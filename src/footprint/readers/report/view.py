@@ -34,6 +34,7 @@ from footprint.readers.report.suppress import (
     rate_or_hidden,
     suppressed,
 )
+from footprint.readers.status import health_line
 
 Shown = int | str | None  # a count as printed: the number, `c`, or nothing
 ShownRate = float | str | None
@@ -218,6 +219,7 @@ class HealthView:
     rejected_nights: list[Row]
     warning_nights: list[Row]
     recent: list[Row]  # the latest nights, newest first
+    line: str  # the health line `footprint status` prints
 
 
 def health_view(marts: Marts, suppress: bool, recent: int = 14) -> HealthView:
@@ -235,4 +237,5 @@ def health_view(marts: Marts, suppress: bool, recent: int = 14) -> HealthView:
         rejected_nights=list(reversed(rejected)),
         warning_nights=list(reversed(warned))[:recent],
         recent=list(reversed(rows))[:recent],
+        line=health_line(marts.status, counts=not suppress) if marts.status else "",
     )

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "load": "verify a night against its manifest and load it into raw",
     "validate": "run the quality gate on a loaded night",
     "build": "run dbt with the audit criteria (build, test, …)",
+    "criteria": "compare other criteria with the live ones before they go live",
     "publish": "publish the built marts to readers atomically",
     "run-night": "load, gate, build and publish one night (what the DAG does)",
     "audit": "the hand audit's table for any period, from the marts",

@@ -43,13 +43,16 @@ def run_dbt(
     args: list[str],
     settings: Settings | None = None,
     extra_vars: dict[str, Any] | None = None,
+    project_vars: dict[str, Any] | None = None,
 ) -> Any:
     """Run one dbt command with the criteria as --vars and return dbt's result; raise
-    FootprintError naming the failing nodes when it does not succeed."""
+    FootprintError naming the failing nodes when it does not succeed. `extra_vars` override
+    criteria (checked like the file); `project_vars` are other vars (e.g. schema_prefix)."""
     settings = settings or Settings.from_env()
     dbt_vars = criteria_vars(settings.criteria_path)
     if extra_vars:
         dbt_vars = validate_criteria({**dbt_vars, **extra_vars}, origin="criteria with overrides")
+    dbt_vars = {**dbt_vars, **(project_vars or {})}
     cli = dbt_command_line(args, settings, dbt_vars)
     if cli[0] in _READS_REVIEWS:
         _ensure_review_sources(settings)

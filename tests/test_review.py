@@ -11,6 +11,7 @@ import pytest
 from footprint import nightly
 from footprint.devtools.fixtures.hand_audit import hand_audit, write_hand_audit
 from footprint.errors import FootprintError
+from footprint.readers.explain import explain, render
 from footprint.review import actions
 from footprint.review.sample import draw_sample
 from footprint.settings import Settings
@@ -83,6 +84,9 @@ def test_a_review_moves_the_figures_survives_the_nights_turns_stale_and_clears(w
     assert NOTE not in repr(reviewed)
     assert monthly(settings, "2022-02-01") == {
         "late": figures["late"] - 1, "none": figures["none"] + 1, "reviewed": figures["reviewed"] + 1}
+    shown = render(explain("notification:" + j, settings))
+    assert "reviewed:        no_footprint (wrong_episode_link) by Programme Manager" in shown
+    assert "the rule says late_footprint" in shown and NOTE not in shown
 
     # The next night deletes the note: the rule now says no_footprint too, the review stands, stale.
     nightly.run_night(dt.date.fromisoformat(second.name), settings)

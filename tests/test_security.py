@@ -102,7 +102,7 @@ def test_bi_reads_every_mart_and_nothing_else(secured):
     bi = login(secured, BI)
     for mart in relations(admin, "marts"):
         assert can_select(bi, f"marts.{mart}"), mart
-    for schema in ("raw", "staging", "intermediate", "restricted", "marts_versions", "seeds"):
+    for schema in ("raw", "staging", "intermediate", "restricted", "marts_versions", "seeds", "review"):
         names = relations(admin, schema)
         assert names, f"{schema} has relations to be denied"
         for name in names:
@@ -123,6 +123,34 @@ def test_no_role_but_loader_and_transformer_reads_case_note_text(secured):
             assert not can_select(conn, relation), f"{role.name} reads {relation}"
     for role in (LOADER, TRANSFORMER):
         assert can_select(login(secured, role), "raw.case_notes")
+
+
+def test_the_service_role_appends_reviews_that_the_transformer_builds_and_nobody_else_reads(secured):
+    from footprint.review import actions
+
+    admin = admin_conn(secured)
+    with admin.cursor() as cur:
+        cur.execute("select notification_id from marts.fct_missing_notifications where is_notified "
+                    "and computed_category = 'no_footprint' order by 1 limit 1")
+        (notification_id,) = cur.fetchone()
+    settings = Settings.from_env()
+    actions.set_review(settings, notification_id, "late_footprint", "recorded_elsewhere", "free text", "PM")
+    with admin.cursor() as cur:
+        cur.execute("select tableowner from pg_tables where schemaname = 'review' and tablename = 'category_reviews'")
+        assert cur.fetchone()[0] != SERVICE.name, "the service may append, not own (and so not rewrite)"
+    service = login(secured, SERVICE)
+    for statement in ("update review.category_reviews set reason_code = 'x'", "delete from review.category_reviews"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege), service.cursor() as cur:
+            cur.execute(statement)
+    for role in (BI, LOADER):
+        assert not can_select(login(secured, role), "review.category_reviews"), role.name
+    nightly.build(dt.date.fromisoformat(secured["nights"][-1].name))
+    nightly.publish()
+    with login(secured, BI).cursor() as cur:
+        cur.execute("select footprint_category, computed_category, is_reviewed from marts.fct_missing_notifications "
+                    "where notification_id = %s", (notification_id,))
+        assert cur.fetchone() == ("late_footprint", "no_footprint", True)
+    actions.clear_review(settings, notification_id, "PM")
 
 
 def test_loader_cannot_read_the_marts(secured):

@@ -62,6 +62,13 @@ NOTIFICATION_COLUMNS = (
     ("evidence_basis", "evidence_basis_so_far"),
     ("footprint_at", "footprint_at_so_far"),
     ("working_hours_to_footprint", "working_hours_to_footprint"),
+    ("computed_category", "computed_category"),
+    ("is_reviewed", "is_reviewed"),
+    ("reviewed_category", "reviewed_category"),
+    ("review_reason_code", "review_reason_code"),
+    ("reviewed_by", "reviewed_by"),
+    ("reviewed_at", "reviewed_at"),
+    ("review_is_stale", "review_is_stale"),
 )
 
 CANDIDATE_COLUMNS = (
@@ -177,16 +184,33 @@ def _clock_lines(n: Row, criteria_version: str | None) -> list[str]:
     ]
 
 
+def _review_line(n: Row) -> str:
+    """The programme manager's judgement beside the rule's (never the review's note)."""
+    rule = n["computed_category"] or "awaiting footprint"
+    stale = ("; STALE: the rule's category has changed since the review, confirm or clear it"
+             if n["review_is_stale"] else "")
+    return (f"reviewed:        {n['reviewed_category']} ({n['review_reason_code']}) by {n['reviewed_by']} "
+            f"at {_t(n['reviewed_at'])}; the rule says {rule}{stale}")
+
+
 def _state_lines(n: Row) -> list[str]:
+    if n.get("is_reviewed"):
+        return [f"category:        {n['footprint_category']} (reviewed)", _review_line(n),
+                *_evidence_lines(n)]
     if n["is_awaiting_footprint"]:
         state = "awaiting footprint (due has not passed; no category yet)"
     else:
         flags = [name for name, on in (("overdue", n["is_overdue"]), ("final", n["is_final"])) if on]
         state = f"{n['footprint_category']}" + (f" ({', '.join(flags)})" if flags else "")
-    lines = [f"category:        {state}"]
+    return [f"category:        {state}", *_evidence_lines(n)]
+
+
+def _evidence_lines(n: Row) -> list[str]:
+    lines = []
     if n["evidence_id"] and not n["is_awaiting_footprint"]:
         version = f", version {n['evidence_version_number']}" if n["evidence_version_number"] else ""
-        lines.append(f"decided by:      {n['evidence_source']} {n['evidence_id']} at {_t(n['evidence_at'])}"
+        label = "rule's evidence:" if n.get("is_reviewed") else "decided by:     "
+        lines.append(f"{label} {n['evidence_source']} {n['evidence_id']} at {_t(n['evidence_at'])}"
                      f"{version} ({n['evidence_basis']})")
         if n["working_hours_to_footprint"] is not None:
             lines.append(f"working hours to footprint: {n['working_hours_to_footprint']}")

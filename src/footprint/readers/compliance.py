@@ -24,6 +24,7 @@ COLUMNS = (
     ("awaiting_footprint", "awaiting"),
     ("overdue", "overdue"),
     ("not_notified", "not notif."),
+    ("reviewed", "reviewed"),
     ("timely_rate", "timely %"),
     ("median_working_hours_to_footprint", "median wh"),
 )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.warehouse.base import (
     BUILD_SCHEMA,
     RAW,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
+_LOCK_HOLDER = re.compile(r"Could not set lock on file.*\(PID (\d+)\)")
 # What DuckDB's CSV errors mean, by a phrase of their text (the rest of which quotes the file).
 _CSV_FAULTS = (
     ("unterminated quote", "unterminated quote"),
@@ -57,7 +58,16 @@ class DuckDBTarget:
         import duckdb
 
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+        try:
+            return duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            lock = _LOCK_HOLDER.search(str(exc))
+            if lock is None:
+                raise
+            # Another process has the file open for writing: it lets go when it ends (a crashed
+            # one already has, the kernel drops its lock), so a later try gets in.
+            raise TransientError(f"{settings.duckdb_path}: the warehouse file is in use by another "
+                                 f"process (PID {lock.group(1)}); try again once it has finished") from None
 
     def connect_marts(self, settings: Settings) -> duckdb.DuckDBPyConnection:
         """The marts file attached read-only as catalog `marts`, whatever the file is called."""
@@ -180,8 +190,10 @@ class DuckDBRawLoader:
                 return LoadFailure(True, line, what)
         if m or isinstance(exc, duckdb.InvalidInputException):
             return LoadFailure(True, line, f"not readable as CSV ({type(exc).__name__})")
+        # A full disk or a lost lock is an IOException; memory runs out with OutOfMemoryException.
+        transient = isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException)
         return LoadFailure(False, None, f"DuckDB failed while loading it ({type(exc).__name__}; its message "
-                                        "is withheld because it can quote the file)")
+                                        "is withheld because it can quote the file)", transient=transient)
 
     def end_night(self) -> None:
         """Nothing to undo."""

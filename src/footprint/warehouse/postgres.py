@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from footprint.errors import FootprintError
+from footprint.errors import TransientError
 from footprint.warehouse.base import (
     BUILD_SCHEMA,
     PUBLISHED_SCHEMA,
@@ -82,7 +82,11 @@ class PostgresTarget:
     def connect(self, settings: Settings, read_only: bool = False) -> PgConnection:
         import psycopg2
 
-        conn = psycopg2.connect("")
+        try:
+            conn = psycopg2.connect("")
+        except psycopg2.OperationalError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise TransientError(f"cannot connect to the PostgreSQL warehouse: {first}") from None
         if read_only:
             conn.set_session(readonly=True)
         return conn
@@ -256,7 +260,8 @@ class PostgresRawLoader:
         code = exc.pgcode or ""
         if not code.startswith(("22", "23")):  # not the data: permissions, disk, connection…
             return LoadFailure(False, None, f"PostgreSQL failed while loading it: "
-                                            f"{code or type(exc).__name__} {diag.message_primary or ''}".rstrip())
+                                            f"{code or type(exc).__name__} {diag.message_primary or ''}".rstrip(),
+                               transient=is_transient_code(code, exc))
         if code == "22021":
             return LoadFailure(True, line, "not valid UTF-8")
         primary = (diag.message_primary or "").lower()
@@ -273,6 +278,19 @@ class PostgresRawLoader:
             self.conn.rollback()
         except Exception:  # noqa: BLE001 - nothing to roll back is fine
             log.debug("rollback: nothing to roll back")
+
+
+# SQLSTATEs of a server in trouble, not of the data: connection (08), resources such as a full
+# disk (53), operator intervention such as a restart (57P), lock not available (55P03),
+# serialization failure and deadlock (40001, 40P01).
+_TRANSIENT_CODES = ("08", "53", "57P", "55P03", "40001", "40P01")
+
+
+def is_transient_code(code: str, exc: BaseException) -> bool:
+    import psycopg2
+
+    # A connection lost mid-statement comes without a SQLSTATE.
+    return code.startswith(_TRANSIENT_CODES) or (not code and isinstance(exc, psycopg2.OperationalError))
 
 
 def _context_line(context: str) -> int | None:
@@ -293,7 +311,7 @@ def _switch_with_retries(conn: PgConnection, tables_by_schema: dict[str, list[st
         except psycopg2.errors.LockNotAvailable:
             conn.rollback()
             if attempt == attempts:
-                raise FootprintError(
+                raise TransientError(
                     f"publish gave up after {attempts} tries: readers kept the marts locked; rerun publish_marts"
                 ) from None
             log.warning("marts locked by a reader; publish retries (%d of %d)", attempt, attempts)

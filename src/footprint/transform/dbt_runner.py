@@ -71,6 +71,10 @@ def run_dbt(
     if settings.target == "duckdb":
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         env["FOOTPRINT_DUCKDB_PATH"] = str(settings.duckdb_path)
+    else:
+        from footprint.warehouse.postgres import session_options
+
+        env["PGOPTIONS"] = session_options()
 
     from dbt.cli.main import dbtRunner
 

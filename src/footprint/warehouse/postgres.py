@@ -72,6 +72,16 @@ _CSV_FAULTS = (
 )
 
 
+# A backend whose client has gone (a worker killed mid-statement, or while it waits for a lock)
+# notices within this long and rolls back; it would otherwise run on, holding its locks.
+CLIENT_CHECK_MS = 2000
+
+
+def session_options() -> str:
+    """libpq options for every warehouse session: ours, and dbt's through PGOPTIONS."""
+    return f"{os.environ.get('PGOPTIONS', '')} -c client_connection_check_interval={CLIENT_CHECK_MS}".strip()
+
+
 def source_row_sequence(table: str) -> str:
     return f"{RAW}.{table}__source_row"
 
@@ -83,7 +93,7 @@ class PostgresTarget:
         import psycopg2
 
         try:
-            conn = psycopg2.connect("")
+            conn = psycopg2.connect("", options=session_options())
         except psycopg2.OperationalError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise TransientError(f"cannot connect to the PostgreSQL warehouse: {first}") from None

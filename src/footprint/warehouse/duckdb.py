@@ -132,8 +132,7 @@ class DuckDBTarget:
         marts_path = settings.marts_path
         marts_path.parent.mkdir(parents=True, exist_ok=True)
         staging_file = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.publishing")
-        for leftover in (staging_file, Path(str(staging_file) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove_publish_leftovers(marts_path)
         duck.execute(f"attach '{_sql_path(staging_file)}' as publishing")
         try:
             for table in marts:
@@ -143,6 +142,32 @@ class DuckDBTarget:
             duck.execute("detach publishing")
         os.replace(staging_file, marts_path)
         return str(marts_path)
+
+
+def remove_publish_leftovers(marts_path: Path) -> list[Path]:
+    """Delete what publishes that never finished left beside the marts file: their half-written
+    `.<marts>.<pid>.publishing` file (and its WAL), for this process and any that is gone. A
+    crash mid-publish leaves one; readers never open it, but it holds a copy of the marts."""
+    removed = []
+    pattern = re.compile(rf"^\.{re.escape(marts_path.name)}\.(\d+)\.publishing(\.wal)?$")
+    for path in marts_path.parent.glob(f".{marts_path.name}.*.publishing*"):
+        m = pattern.match(path.name)
+        if m and (int(m.group(1)) == os.getpid() or not _alive(int(m.group(1)))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    if removed:
+        log.info("removed %d file(s) left by a publish that never finished", len(removed))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 class DuckDBRawLoader:

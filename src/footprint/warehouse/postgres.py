@@ -184,7 +184,7 @@ class PostgresTarget:
         tables_by_schema = {published: self.tables(pg, built, base_tables_only=True)
                             for built, published in PUBLICATIONS}
         _switch_with_retries(pg, tables_by_schema)
-        _drop_old_versions(pg, [t for tables in tables_by_schema.values() for t in tables])
+        drop_old_versions(pg, tables_by_schema)
         return f"schema {PUBLISHED_SCHEMA}"
 
 
@@ -351,17 +351,39 @@ def _switch_views(conn: PgConnection, tables_by_schema: dict[str, list[str]]) ->
     conn.commit()
 
 
-def _drop_old_versions(conn: PgConnection, tables: list[str]) -> None:
-    """Keep the live version and the one before it: a reader mid-query may still use it."""
+# The version tables a published view reads, from the view's rewrite rule.
+_LIVE_VERSION = """
+select distinct t.relname from pg_depend d
+join pg_rewrite r on r.oid = d.objid
+join pg_class v on v.oid = r.ev_class
+join pg_namespace vn on vn.oid = v.relnamespace
+join pg_class t on t.oid = d.refobjid
+join pg_namespace tn on tn.oid = t.relnamespace
+where vn.nspname = %s and v.relname = %s and tn.nspname = %s and t.relkind = 'r'
+"""
+
+
+def drop_old_versions(conn: PgConnection, tables_by_schema: dict[str, list[str]]) -> None:
+    """Keep the version each view reads and the one published before it (a reader mid-query
+    may still use it); drop every other, an orphan no view reads included."""
     cur = conn.cursor()
-    for table in tables:
-        cur.execute(
-            "select table_name from information_schema.tables where table_schema = %s "
-            "and table_name like %s order by table_name desc",
-            (VERSIONS_SCHEMA, f"{table}\\_\\_v%"),
-        )
-        for (old,) in cur.fetchall()[KEEP_VERSIONS:]:
-            cur.execute(f"drop table if exists {VERSIONS_SCHEMA}.{old}")
+    for schema, tables in tables_by_schema.items():
+        for table in tables:
+            cur.execute(
+                "select table_name from information_schema.tables where table_schema = %s "
+                "and table_name like %s order by table_name desc",
+                (VERSIONS_SCHEMA, f"{table}\\_\\_v%"),
+            )
+            versions = [r[0] for r in cur.fetchall()]
+            cur.execute(_LIVE_VERSION, (schema, table, VERSIONS_SCHEMA))
+            live = {r[0] for r in cur.fetchall()}
+            if live:  # names sort by time: the newest older than the live one was published before it
+                keep = live | set([v for v in versions if v < min(live)][: KEEP_VERSIONS - 1])
+            else:  # no view reads one this role can see: keep the newest, as a publish would leave them
+                keep = set(versions[:KEEP_VERSIONS])
+            for old in versions:
+                if old not in keep:
+                    cur.execute(f"drop table if exists {VERSIONS_SCHEMA}.{old}")
     conn.commit()
 
 

@@ -228,12 +228,13 @@ def damaged_night(source: Path, into: Path, name: str, damage) -> tuple[Path, by
     return folder, data
 
 
-def values_of(data: bytes) -> set[str]:
-    """Field values worth looking for in a message: long enough not to be a column name by chance."""
+def values_of(data: bytes, label: str) -> set[str]:
+    """Field values to look for in a message (seven-digit person ids included), but not the
+    column names or the file's own label (a truncated date can be a piece of the night's)."""
     text = data.decode("utf-8", errors="replace")
-    found = set(re.findall(r"[^,\r\n\"]{8,}", text))
+    found = set(re.findall(r"[^,\r\n\"]{6,200}", text))
     header = text.split("\n", 1)[0]
-    return {v for v in found if v not in header and len(v) < 200}
+    return {v for v in found if v not in header and v not in label}
 
 
 # --- the property --------------------------------------------------------------------------------
@@ -266,5 +267,5 @@ def refused(settings: Settings, folder: Path, name: str, kind: str, data: bytes,
     assert f"{folder.name}/{name}" in message, f"{kind}: the message does not name the file: {message}"
     assert WHERE.search(message.split("\nWhat to do:")[0]), f"{kind}: the message names no row: {message}"
     assert night_is_absent(settings, folder), f"{kind} in {name}: part of the night reached raw"
-    echoed = [v for v in values_of(data) if v in shown]
+    echoed = [v for v in values_of(data, f"{folder.name}/{name}") if v in shown]
     assert not echoed, f"{kind} in {name}: the error shows a value from the file"

@@ -17,7 +17,6 @@ benefit of the doubt, and a person is told once the retries are spent.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
 
 
 class FootprintError(Exception):
@@ -27,15 +26,17 @@ class FootprintError(Exception):
 class DataError(FootprintError):
     """The night's data is wrong: retrying cannot help. `str()` is the problem then what to do."""
 
-    step: ClassVar[str] = "load"  # the nightly step that refused it, as alerts and reports name it
+    step: str = "load"  # the nightly step that refused it, as alerts and reports name it
     fix: str = "correct the extract in the case system, have the night exported again, then rerun the night"
     report_path: Path | None = None  # the night's report about it, once one is written
 
-    def __init__(self, what: str, fix: str | None = None) -> None:
+    def __init__(self, what: str, fix: str | None = None, step: str | None = None) -> None:
         super().__init__(what)
         self.what = what
         if fix is not None:
             self.fix = fix
+        if step is not None:
+            self.step = step
 
     def __str__(self) -> str:
         return f"{self.what}\nWhat to do: {self.fix}"

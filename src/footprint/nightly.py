@@ -127,13 +127,12 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
     from footprint.publish.roles import TRANSFORMER, acting_as
 
     settings = settings or Settings.from_env()
-    with _step(extract_date, settings), acting_as(TRANSFORMER):
+    with acting_as(TRANSFORMER):
         status = night_status(extract_date, settings)
-        if status != NIGHT_ACCEPTED:
-            raise DataError(
-                f"night {extract_date} is {status or 'not loaded'}, not accepted: not built.",
-                fix="load it again (corrected if need be) and rerun it from the load",
-            )
+    if status != NIGHT_ACCEPTED:  # not recorded: the step that rejected it has
+        raise DataError(f"night {extract_date} is {status or 'not loaded'}, not accepted: not built.",
+                        fix="load it again (corrected if need be) and rerun it from the load", step="dbt build")
+    with _step(extract_date, settings), acting_as(TRANSFORMER):
         _build_or_reject(extract_date, settings)
 
 

@@ -69,7 +69,7 @@ def describe_error(error: BaseException | None) -> str:
 
 
 def _night(night: dt.date | None) -> str:
-    return f"night {night}" if night else "a night"
+    return f"night {night}" if night else "night (date unknown)"
 
 
 def rejected(night: dt.date | None, step: str, what: str, report: Path | None, fix: str,

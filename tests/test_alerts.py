@@ -171,3 +171,33 @@ def test_the_late_time_is_london_wall_clock_and_checked():
 def test_an_alert_has_room_for_a_status_line():
     alert = a_rejection().with_status("last accepted night 2022-03-01, 1 night rejected")
     assert alert.text().splitlines()[-1] == "Status: last accepted night 2022-03-01, 1 night rejected"
+
+
+class _TaskInstance:
+    dag_id, run_id, task_id, try_number = "missing_footprint_nightly", "scheduled__2022-03-02T02:00:00+00:00", "x", 3
+
+
+def _context(error: BaseException, task_id: str = "dbt_build") -> dict:
+    ti = _TaskInstance()
+    ti.task_id = task_id
+    return {"exception": error, "ti": ti, "params": {"extract_date": "2022-03-02"}, "logical_date": None}
+
+
+def test_a_failure_becomes_the_alert_its_kind_calls_for(tmp_path, monkeypatch):
+    """What Airflow's failure callback hands the notifier, for each kind of failure."""
+    from airflow.sdk.exceptions import AirflowSensorTimeout
+
+    from footprint.alerts.notifiers import failure_alert
+
+    monkeypatch.setenv("FOOTPRINT_LANDING_DIR", str(tmp_path / "landing"))
+    rejected = failure_alert(_context(ExtractError("2022-03-02/ssd_person.csv: record 3 (line 4): a NUL byte"),
+                                      "load_night"))
+    assert rejected.kind == message.REJECTED and rejected.night == NIGHT
+    assert "record 3 (line 4): a NUL byte" in rejected.text()
+    failed = failure_alert(_context(TransientError("cannot connect to the PostgreSQL warehouse: refused")))
+    assert failed.kind == message.FAILED and "dbt_build of the night 2022-03-02 failed after 3 tries" in failed.text()
+    assert "cannot connect to the PostgreSQL warehouse" in failed.text()
+    foreign = failure_alert(_context(RuntimeError("row 0010002 'Jane Doe' broke it")))
+    assert "0010002" not in foreign.text() and "RuntimeError" in foreign.text()
+    never = failure_alert(_context(AirflowSensorTimeout("timed out"), "wait_for_manifest"))
+    assert never.kind == message.NEVER_ARRIVED and str(tmp_path / "landing" / "2022-03-02") in never.text()

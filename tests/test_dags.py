@@ -192,3 +192,27 @@ def test_a_broken_delivery_fails_at_once_alerts_and_recovers_once_corrected(airf
     assert secrets
     for text in [*hook.texts(), *(m.text + m.subject for m in smtp.mails)]:
         assert not [s for s in secrets if s in text], "an alert carries a child or note identifier"
+
+
+def test_a_transient_failure_keeps_its_retries_then_a_person_is_told(airflow_home, tmp_path):
+    """The warehouse file held by another process: a TransientError, so load_night is retried
+    (once, a second apart here) and only then fails; the alert says which task, after how many
+    tries, and why, in our words."""
+    import duckdb
+
+    from tests.pipeline import write_nights
+
+    landing = tmp_path / "landing"
+    (night,) = write_nights(landing, nights=0)
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = {"FOOTPRINT_LANDING_DIR": str(landing), "FOOTPRINT_DUCKDB_PATH": str(warehouse),
+           "FOOTPRINT_REPORTS_DIR": str(tmp_path / "reports"), "FOOTPRINT_TASK_RETRIES": "1",
+           "FOOTPRINT_RETRY_DELAY_SECONDS": "1"}
+    with duckdb.connect(str(warehouse)), webhook_server() as hook:  # this process holds the file
+        result = dags_test(airflow_home, DAG_ID, night.name, **env, **hook.env())
+    assert result.returncode != 0
+    assert _tries(airflow_home, "load_night") == [("failed", 2)], "retried once, then failed"
+    (alert,) = hook.texts()
+    assert f"night {night.name}: load_night failed" in alert
+    assert "failed after 2 tries" in alert and "is in use by another process" in alert
+    assert not (tmp_path / "reports" / night.name / "rejected.json").exists(), "not a rejected night"

@@ -14,7 +14,7 @@ and when a rejected night is later published.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pendulum
 from airflow.sdk import (
@@ -47,7 +47,7 @@ RETRY_POLICY = ExceptionRetryPolicy(rules=[
 ])
 
 
-def _extract_date():
+def _extract_date() -> date:
     """The night this run processes: the `extract_date` param, else the logical date in London."""
     from footprint.nightly import night_of
 
@@ -73,7 +73,7 @@ def _extract_date():
     tags=["footprint", "children-social-care"],
     doc_md=__doc__,
 )
-def missing_footprint_nightly():
+def missing_footprint_nightly() -> None:
     @task.sensor(poke_interval=WAIT_POKE, timeout=WAIT_TIMEOUT, mode="reschedule", retries=0)
     def wait_for_manifest() -> bool:
         """Reschedule mode frees the worker slot between pokes; the timeout fails a night that never

@@ -201,3 +201,11 @@ def test_a_failure_becomes_the_alert_its_kind_calls_for(tmp_path, monkeypatch):
     assert "0010002" not in foreign.text() and "RuntimeError" in foreign.text()
     never = failure_alert(_context(AirflowSensorTimeout("timed out"), "wait_for_manifest"))
     assert never.kind == message.NEVER_ARRIVED and str(tmp_path / "landing" / "2022-03-02") in never.text()
+
+
+def test_wrong_alert_settings_cost_neither_the_alert_nor_the_task(monkeypatch, caplog):
+    monkeypatch.setenv("FOOTPRINT_ALERT_SMTP_PORT", "twenty-five")
+    with caplog.at_level(logging.INFO, logger="footprint.alerts"):
+        assert deliver(a_rejection()) == ["log"]
+    assert "FOOTPRINT_ALERT_SMTP_PORT must be a port number" in caplog.text
+    assert "[footprint] night 2022-03-02 rejected at the load" in caplog.text

@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 
 from footprint.alerts.message import Alert
-from footprint.alerts.settings import AlertSettings
+from footprint.alerts.settings import AlertSettings, alert_settings
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 
 def deliver(alert: Alert, settings: AlertSettings | None = None) -> list[str]:
     """Send `alert` everywhere it is configured to go; return the channels that took it."""
-    settings = settings or AlertSettings.from_env()
+    settings = settings or alert_settings()
     log.log(logging.ERROR if alert.urgent else logging.INFO, "alert: %s\n%s", alert.subject, alert.text())
     delivered = ["log"]
     if settings.email:

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from zoneinfo import ZoneInfo
 
 from footprint.alerts import message
 from footprint.alerts.channels import deliver
 from footprint.alerts.message import Alert, Run
-from footprint.alerts.settings import LONDON, AlertSettings
+from footprint.alerts.settings import LONDON, AlertSettings, alert_settings
 from footprint.settings import Settings
-
-log = logging.getLogger(__name__)
 
 LATE_NAME = "late.json"  # beside the night's reports: the alert went, once
 
@@ -42,7 +39,7 @@ def arrived_or_alert_late(night: dt.date, run: Run | None = None, now: dt.dateti
     settings = settings or Settings.from_env()
     if manifest_arrived(night, settings):
         return True
-    alerts = AlertSettings.from_env()
+    alerts = alert_settings()
     now = now or dt.datetime.now(dt.UTC)
     if now >= late_moment(night, alerts.late_after):
         alert_late_once(night, alerts, settings, run)

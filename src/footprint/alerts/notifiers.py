@@ -14,7 +14,6 @@ or Great Expectations.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from airflow.sdk import BaseNotifier
@@ -25,8 +24,6 @@ from footprint.alerts.channels import deliver
 from footprint.alerts.message import Alert, Run
 from footprint.errors import DataError
 from footprint.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def _night(context: Any) -> dt.date | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from footprint.errors import FootprintError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LATE_AFTER = "06:00"
 LONDON = "Europe/London"
@@ -54,3 +57,13 @@ class AlertSettings:
     @property
     def email(self) -> bool:
         return bool(self.smtp_host and self.email_to)
+
+
+def alert_settings() -> AlertSettings:
+    """The environment's alert settings. Wrong ones must not cost the alert itself (nor fail the
+    task that sends it): the defaults, the task log only, and the problem said loudly."""
+    try:
+        return AlertSettings.from_env()
+    except FootprintError as exc:
+        log.error("alert settings: %s; alerts go to the task log only until it is corrected", exc)
+        return AlertSettings.from_env({})

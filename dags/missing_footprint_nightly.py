@@ -6,15 +6,31 @@ render the report into FOOTPRINT_REPORTS_DIR/latest/ (a failed render fails its 
 leaves the marts published).
 The logic lives in the `footprint` package; this file only orchestrates.
 Settings come from the environment (FOOTPRINT_LANDING_DIR, FOOTPRINT_TARGET, …).
+
+Failures: a data error (a refused delivery, a night the gate or dbt's tests reject) fails its
+task at once; anything else is retried. Either way, once a task has failed for good a person
+is told (footprint.alerts), as they are when the extract is late (FOOTPRINT_ALERT_LATE_AFTER)
+and when a rejected night is later published.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import (
+    ExceptionRetryPolicy,
+    Param,
+    RetryAction,
+    RetryRule,
+    dag,
+    get_current_context,
+    task,
+)
+
+from footprint.alerts.notifiers import FailureNotifier, RecoveryNotifier
+from footprint.errors import DataError, TransientError
 
 LONDON = pendulum.timezone("Europe/London")
 # Tasks that write the warehouse share one pool slot: a DuckDB file has a single writer.
@@ -24,14 +40,21 @@ WAIT_POKE = int(os.environ.get("FOOTPRINT_WAIT_POKE_SECONDS", "300"))
 RETRIES = int(os.environ.get("FOOTPRINT_TASK_RETRIES", "2"))
 RETRY_DELAY = timedelta(seconds=int(os.environ.get("FOOTPRINT_RETRY_DELAY_SECONDS", "300")))
 
+# Rerunning a rejected night on the same extract fails the same way: fail at once.
+RETRY_POLICY = ExceptionRetryPolicy(rules=[
+    RetryRule(exception=DataError, action=RetryAction.FAIL,
+              reason="a data error: the same extract would fail the same way"),
+    RetryRule(exception=TransientError, action=RetryAction.RETRY,
+              reason="the warehouse or the machine, not the data: retried"),
+])
 
-def _extract_date():
+
+def _extract_date() -> date:
     """The night this run processes: the `extract_date` param, else the logical date in London."""
+    from footprint.nightly import night_of
+
     context = get_current_context()
-    chosen = (context["params"] or {}).get("extract_date")
-    if chosen:
-        return pendulum.parse(chosen).date()
-    return context["logical_date"].in_timezone(LONDON).date()
+    return night_of(context["params"], context["logical_date"])
 
 
 @dag(
@@ -45,18 +68,22 @@ def _extract_date():
         "owner": "data-team",
         "retries": RETRIES,
         "retry_delay": RETRY_DELAY,
+        "retry_policy": RETRY_POLICY,
+        "on_failure_callback": FailureNotifier(),
     },
     params={"extract_date": Param("", type="string", description="YYYY-MM-DD to override the night")},
     tags=["footprint", "children-social-care"],
     doc_md=__doc__,
 )
-def missing_footprint_nightly():
+def missing_footprint_nightly() -> None:
     @task.sensor(poke_interval=WAIT_POKE, timeout=WAIT_TIMEOUT, mode="reschedule", retries=0)
     def wait_for_manifest() -> bool:
-        """Reschedule mode frees the worker slot between pokes; the timeout fails a night that never comes."""
-        from footprint.nightly import manifest_arrived
+        """Reschedule mode frees the worker slot between pokes; the timeout fails a night that never
+        comes. A poke after FOOTPRINT_ALERT_LATE_AFTER that still finds nothing tells a person, once."""
+        from footprint.alerts.late import arrived_or_alert_late
+        from footprint.alerts.notifiers import run_of
 
-        return manifest_arrived(_extract_date())
+        return arrived_or_alert_late(_extract_date(), run_of(get_current_context()))
 
     @task(pool=WAREHOUSE_POOL)
     def load_night() -> dict:
@@ -64,9 +91,9 @@ def missing_footprint_nightly():
 
         return load(_extract_date())
 
-    @task(pool=WAREHOUSE_POOL, retries=0)
+    @task(pool=WAREHOUSE_POOL)
     def quality_gate(loaded: dict) -> dict:
-        """A failed check is a data problem, not a transient one: no retries."""
+        """A rejected night is a data error: it fails at once. A lost warehouse is retried."""
         from footprint.nightly import gate
 
         return gate(_extract_date())
@@ -77,7 +104,7 @@ def missing_footprint_nightly():
 
         build(_extract_date())
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, on_success_callback=RecoveryNotifier())
     def publish_marts() -> dict:
         from footprint.nightly import publish
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from footprint.devtools.devserver import start_throwaway
+
+# Property-based tests: a fixed seed and a bounded number of examples, so CI is fast and
+# repeatable; HYPOTHESIS_PROFILE=thorough searches further (and at random) by hand.
+settings.register_profile(
+    "ci", max_examples=30, derandomize=True, deadline=None, database=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],  # no explain: minutes per failure
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=500, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _db_counter = itertools.count()
 _POSTGRES_FIXTURES = {"pg_server", "pg_env"}

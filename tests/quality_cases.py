@@ -337,6 +337,15 @@ def notification_child_differs(n):
     )
 
 
+def episodes_overlap(n):
+    """The child goes missing again while an episode is still running: SSDA903 rule 574."""
+    ep = closed_episode(n)
+    start, end = parse_any(ep["miss_missing_episode_start_date"]), parse_any(ep["miss_missing_episode_end_date"])
+    again = dict(ep, miss_table_id="39999999", miss_missing_episode_type="Away",
+                 miss_missing_episode_start_date=iso(start + (end - start) / 2), miss_missing_episode_end_date=iso(end))
+    n.rows["ssd_missing"].append(again)
+
+
 WARNINGS = {
     "note linked to an unknown episode": (
         note_linked_to_unknown_episode, "case_notes.csv", "cano_linked_missing_id", "reference"),
@@ -345,4 +354,6 @@ WARNINGS = {
     "notification's child is not the episode's": (
         notification_child_differs, "missing_notifications.csv", "mino_person_id",
         "notification_child_matches_episode"),
+    "two episodes of one child overlap": (
+        episodes_overlap, "ssd_missing.csv", "miss_missing_episode_start_date", "episodes_do_not_overlap"),
 }

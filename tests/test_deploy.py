@@ -86,6 +86,23 @@ def test_every_variable_the_compose_file_reads_is_documented():
     assert not missing, f"not in .env.example: {sorted(missing)}"
 
 
+_READS = re.compile(r'(?:environ|env)(?:\.get\(|\[)\s*"(FOOTPRINT_[A-Z0-9_]+)"')
+
+
+def test_every_setting_the_pipeline_reads_is_documented():
+    """Every FOOTPRINT_* variable the package (its development tools aside) or the DAG reads is
+    in the README's settings or in .env.example; every alert setting is in .env.example."""
+    sources = [p for p in (ROOT / "src" / "footprint").rglob("*.py") if "devtools" not in p.parts]
+    sources += list((ROOT / "dags").glob("*.py"))
+    read = {m.group(1) for path in sources for m in _READS.finditer(path.read_text(encoding="utf-8"))}
+    assert "FOOTPRINT_ALERT_WEBHOOK_URL" in read and "FOOTPRINT_TARGET" in read, "the scan finds the settings"
+    readme = set(re.findall(r"FOOTPRINT_[A-Z0-9_]+", (ROOT / "README.md").read_text(encoding="utf-8")))
+    missing = read - readme - documented_variables()
+    assert not missing, f"read but documented nowhere: {sorted(missing)}"
+    alerts = {name for name in read if name.startswith("FOOTPRINT_ALERT_")}
+    assert alerts <= documented_variables(), f"not in .env.example: {sorted(alerts - documented_variables())}"
+
+
 def test_every_setting_the_code_reads_is_documented_or_has_a_default_for_local_use():
     """Production settings (credentials, key) must be in .env.example."""
     documented = documented_variables()

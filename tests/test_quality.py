@@ -278,6 +278,37 @@ def test_rejected_night_is_not_history(wh, night, tmp_path, caplog, _generated):
     assert late and any(r["mino_notification_id"] == "LATE0001" for r in late[0].row_ids), result.summary()
 
 
+def _episode_against_history(n: Night, history: Night, starts_at) -> dict:
+    """Tonight, a new episode of a child whose earlier episode is only in the initial load."""
+    here = {e["miss_table_id"] for e in n.rows["ssd_missing"]}
+    children = {p["pers_person_id"] for p in n.rows["ssd_person"]}
+    earlier = next(e for e in history.rows["ssd_missing"] if e["miss_table_id"] not in here
+                   and e["is_deleted"] == "N" and e["miss_missing_episode_end_date"] and e["miss_person_id"] in children)
+    start, end = (parse_any(earlier[c]) for c in ("miss_missing_episode_start_date", "miss_missing_episode_end_date"))
+    again = dict(nth(n, "ssd_missing", 0), miss_table_id="39999998", miss_person_id=earlier["miss_person_id"],
+                 miss_missing_episode_start_date=iso(starts_at(start, end)),
+                 miss_missing_episode_end_date=iso(starts_at(start, end) + dt.timedelta(hours=2)),
+                 modified_at=iso(n.produced_at - dt.timedelta(hours=3)), is_deleted="N")
+    n.rows["ssd_missing"].append(again)
+    return again
+
+
+def test_an_episode_overlapping_one_in_accepted_history_is_a_warning(wh, night, tmp_path, caplog, _generated):
+    _episode_against_history(night, read_night(_generated[0]), lambda start, end: start + (end - start) / 2)
+    result, status, _, _ = run_case(wh, night, tmp_path, caplog)
+    assert result.passed and status == "accepted", result.summary()
+    (finding,) = result.warnings
+    assert (finding.file, finding.column, finding.check) == (
+        "ssd_missing.csv", "miss_missing_episode_start_date", "episodes_do_not_overlap")
+    assert [r["miss_table_id"] for r in finding.row_ids] == ["39999998"], "tonight's row; history is not re-reported"
+
+
+def test_an_episode_starting_as_the_last_one_ended_does_not_overlap(wh, night, tmp_path, caplog, _generated):
+    _episode_against_history(night, read_night(_generated[0]), lambda start, end: end)
+    result, status, _, _ = run_case(wh, night, tmp_path, caplog)
+    assert result.passed and not result.warnings, result.summary()
+
+
 def test_initial_load_is_exempt_from_volume(wh, night, tmp_path, caplog):
     """A first load carries all history: ten times a nightly one is expected, not an error."""
     ten_times_case_notes(night)

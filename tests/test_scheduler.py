@@ -1,135 +1,108 @@
 """The real scheduler: the same Airflow commands as docker-compose.yml (scheduler,
 api-server, dag-processor, triggerer; LocalExecutor on a PostgreSQL metadata
-database), on loopback with low parallelism. A night is triggered through the
-REST API and must succeed end to end; everything started is stopped."""
+database), on loopback with low parallelism (tests/airflow_servers.py).
+
+* A night is triggered through the REST API and must succeed end to end.
+* Catch-up after an outage: the scheduler was stopped while ten nights arrived; started,
+  it runs them by itself, oldest first, one at a time, and the marts are then those of a
+  pipeline that ran every night on time.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
+from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-from tests.airflow_env import AIRFLOW, ROOT, airflow_env
+from tests.airflow_servers import DAG_ID, airflow_services
 from tests.pipeline import write_nights
 
 pytestmark = pytest.mark.airflow
 
-DAG_ID = "missing_footprint_nightly"
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-COMPONENTS = [COMPOSE["services"][name]["command"] for name in (
-    "airflow-scheduler", "airflow-apiserver", "airflow-dag-processor", "airflow-triggerer")]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _request(url: str, token: str | None = None, body: dict | None = None, method: str | None = None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read() or b"{}")
-
-
-def _wait_for(predicate, timeout: float, what: str, procs):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in procs:
-            assert proc.poll() is None, f"{proc.args} exited early while waiting for {what}"
-        with contextlib.suppress(Exception):
-            result = predicate()
-            if result:
-                return result
-        time.sleep(2)
-    raise AssertionError(f"timed out waiting for {what}")
+LONDON = ZoneInfo("Europe/London")
 
 
 def test_scheduler_runs_a_night_triggered_through_the_rest_api(pg_server, tmp_path):
-    pg_server.create_database("airflow_meta")
-    home = tmp_path / "airflow"
-    home.mkdir()
     landing = tmp_path / "landing"
     night = write_nights(landing, nights=0)[0].name
-    port = _free_port()
-    (home / "passwords.json").write_text(json.dumps({"admin": "test-password"}))
-    meta = pg_server.connect_kwargs("airflow_meta")
-    env = airflow_env(
-        home,
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=(
-            f"postgresql+psycopg2://{meta['user']}:{meta['password']}@{meta['host']}:{meta['port']}/airflow_meta"
-        ),
-        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-        AIRFLOW__CORE__PARALLELISM="2",
-        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
-        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-        AIRFLOW__API__HOST="127.0.0.1",
-        AIRFLOW__API__PORT=str(port),
-        AIRFLOW__API__WORKERS="1",
-        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-jwt-secret-of-sufficient-length",
-        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
-        AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(home / "passwords.json"),
-        AIRFLOW__LOGGING__BASE_LOG_FOLDER=str(home / "logs"),
+    with airflow_services(
+        pg_server, tmp_path / "airflow",
         FOOTPRINT_LANDING_DIR=str(landing),
         FOOTPRINT_DUCKDB_PATH=str(tmp_path / "warehouse" / "warehouse.duckdb"),
         FOOTPRINT_REPORTS_DIR=str(tmp_path / "reports"),
         # No scheduled night falls before the test's own run: only the triggered one runs.
         FOOTPRINT_START_DATE=dt.datetime.now(dt.UTC).isoformat(),
         FOOTPRINT_WAIT_POKE_SECONDS="2",
-    )
-    migrated = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True)
-    assert migrated.returncode == 0, migrated.stdout[-3000:] + migrated.stderr[-3000:]
-    subprocess.run([AIRFLOW, "pools", "set", "footprint_warehouse", "1", "one writer"],
-                   env=env, check=True, capture_output=True)
-    procs = []
-    try:
-        for command in COMPONENTS:
-            log = open(home / f"{command[1]}.log", "w")  # noqa: SIM115 - closed with the process
-            procs.append(subprocess.Popen([AIRFLOW, *command[1:]], env=env, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True))
-        base = f"http://127.0.0.1:{port}"
-        token = _wait_for(
-            lambda: _request(f"{base}/auth/token", body={"username": "admin", "password": "test-password"})[
-                "access_token"], 120, "the api-server", procs)
-        _wait_for(lambda: _request(f"{base}/api/v2/dags/{DAG_ID}", token), 180, "the DAG to be parsed", procs)
-        _request(f"{base}/api/v2/dags/{DAG_ID}", token, body={"is_paused": False}, method="PATCH")
-        run = _request(f"{base}/api/v2/dags/{DAG_ID}/dagRuns", token, body={
+    ) as airflow:
+        airflow.api(f"/dags/{DAG_ID}", body={"is_paused": False}, method="PATCH")
+        run = airflow.api(f"/dags/{DAG_ID}/dagRuns", body={
             "logical_date": (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)).isoformat(),
             "conf": {"extract_date": night},
         })
         run_id = run["dag_run_id"]
 
         def finished():
-            state = _request(f"{base}/api/v2/dags/{DAG_ID}/dagRuns/{run_id}", token)["state"]
+            state = airflow.api(f"/dags/{DAG_ID}/dagRuns/{run_id}")["state"]
             return state if state in ("success", "failed") else None
 
-        state = _wait_for(finished, 600, "the triggered run", procs)
+        state = airflow.wait_for(finished, 600, "the triggered run")
         if state != "success":
-            tis = _request(f"{base}/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", token)
+            tis = airflow.api(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
             pytest.fail(f"run {state}: " + ", ".join(f"{t['task_id']}={t['state']}" for t in tis["task_instances"]))
         assert (tmp_path / "warehouse" / "marts.duckdb").exists(), "the night published its marts"
-    finally:
-        for proc in procs:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-    assert all(proc.poll() is not None for proc in procs)
+
+
+def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_time(pg_server, tmp_path, monkeypatch):
+    """Ten nights arrived while the scheduler was stopped (the DAG paused from before the first):
+    started, it creates their runs itself (catchup), runs them oldest first, never two at once,
+    and leaves the marts a pipeline that ran every night on time would have."""
+    import duckdb
+
+    from footprint.devtools.generate import generate
+    from footprint.nightly import run_night
+    from footprint.settings import Settings
+    from tests.pipeline import marts_checksum
+
+    last = (dt.datetime.now(LONDON) - dt.timedelta(hours=2)).date()  # the latest night whose 02:00 run is due
+    first = last - dt.timedelta(days=9)
+    landing = tmp_path / "landing"
+    nights = [dt.date.fromisoformat(f.name) for f in generate(landing, "small", first, 9, 1, 7, progress=False)]
+    assert nights == [first + dt.timedelta(days=n) for n in range(10)]
+    common = {"FOOTPRINT_PSEUDONYM_KEY": "catch-up-tests-pseudonym-key-0123456789",
+              "DBT_TARGET_PATH": str(tmp_path / "dbt-target"), "DBT_LOG_PATH": str(tmp_path / "dbt-logs")}
+
+    for key, value in common.items():  # every night on time: one after the other, as they come
+        monkeypatch.setenv(key, value)
+    on_time = Settings.from_env({"FOOTPRINT_LANDING_DIR": str(landing),
+                                 "FOOTPRINT_DUCKDB_PATH": str(tmp_path / "on-time" / "warehouse.duckdb")})
+    for night in nights:
+        run_night(night, on_time)
+
+    warehouse = tmp_path / "caught-up" / "warehouse.duckdb"
+    with airflow_services(pg_server, tmp_path / "airflow", **common, FOOTPRINT_LANDING_DIR=str(landing),
+                          FOOTPRINT_DUCKDB_PATH=str(warehouse), FOOTPRINT_REPORTS_DIR=str(tmp_path / "reports"),
+                          FOOTPRINT_START_DATE=first.isoformat(), FOOTPRINT_WAIT_POKE_SECONDS="2") as airflow:
+        airflow.api(f"/dags/{DAG_ID}", body={"is_paused": False}, method="PATCH")
+
+        def caught_up():
+            runs = airflow.api(f"/dags/{DAG_ID}/dagRuns?order_by=logical_date&limit=50")["dag_runs"]
+            done = [r for r in runs if r["state"] in ("success", "failed")]
+            return runs if len(done) >= len(nights) else None
+
+        runs = airflow.wait_for(caught_up, 45 * 60, "the ten nights to be caught up")
+    runs = [r for r in runs if _night(r) in nights]
+
+    assert [_night(r) for r in runs] == nights, "one run per missed night, each for its own night"
+    assert [r["state"] for r in runs] == ["success"] * len(nights)
+    assert sorted(runs, key=lambda r: r["start_date"]) == runs, "oldest first"
+    for before, after in zip(runs, runs[1:], strict=False):
+        assert before["end_date"] <= after["start_date"], "one night at a time"
+    with duckdb.connect(str(on_time.marts_path), read_only=True) as a, \
+            duckdb.connect(str(warehouse.with_name("marts.duckdb")), read_only=True) as b:
+        tables = [r[0] for r in a.execute("select table_name from information_schema.tables").fetchall()]
+        assert tables and marts_checksum(a, tables, "main") == marts_checksum(b, tables, "main")
+
+
+def _night(run: dict) -> dt.date:
+    return dt.datetime.fromisoformat(run["logical_date"]).astimezone(LONDON).date()

@@ -21,6 +21,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "notification_not_before_episode": ("plausibility", "notification sent before its episode started"),
     "notification_child_matches_episode": ("plausibility", "notification's child differs from its episode's child"),
     "note_not_created_before_event": ("plausibility", "note entered on a day before the activity it records"),
+    "episodes_do_not_overlap": ("plausibility", "episode overlaps another missing or away episode of the same "
+                                                "child (DfE SSDA903 rule 574)"),
     "reference": ("reference", "refers to an id found neither in the night nor in accepted history"),
     "volume": ("volume", "row count outside the band of recent accepted nightly loads"),
 }

@@ -77,8 +77,9 @@ class NightView:
         f"where status = '{NIGHT_ACCEPTED}' and extract_date < %s)"
     )
 
-    def _history(self, table: str, ids: list[str], columns: list[str]) -> pd.DataFrame:
-        """Latest accepted version (before this night) of each of `ids` in raw.<table>."""
+    def _history(self, table: str, ids: list[str], columns: list[str], by: str | None = None) -> pd.DataFrame:
+        """Latest accepted version (before this night) of each row of raw.<table> whose key (or
+        column `by`) is one of `ids`."""
         import pandas as pd
 
         spec = FILES_BY_TABLE[table]
@@ -90,7 +91,7 @@ class NightView:
             # Identifiers come from the contract, values are bound parameters.
             sql = (
                 f"select {cols}, _extract_date from {RAW}.{table} "  # noqa: S608
-                f"where {spec.key} in ({marks}) and {self._ACCEPTED_BEFORE}"
+                f"where {by or spec.key} in ({marks}) and {self._ACCEPTED_BEFORE}"
             )
             parts.append(query_frame(self.conn, sql, [*chunk, self.extract_date]))
         if not parts:
@@ -119,6 +120,18 @@ class NightView:
             if suites.is_temporal(col):
                 out[parsed(name)] = parse_temporal(out[name].astype("str"), suites.formats_for(col))
         return out
+
+    def history_of(self, table: str, column: str, values: list[str], columns: list[str]) -> pd.DataFrame:
+        """The latest accepted version, before this night, of every row of raw.<table> whose
+        `column` is one of `values` (a child's earlier episodes, say), with the key and
+        `columns`; temporal columns come parsed as well, as from lookup()."""
+        spec = FILES_BY_TABLE[table]
+        found = self._history(table, values, list(dict.fromkeys([column, *columns])), by=column)
+        for name in columns:
+            col = spec.column(name)
+            if suites.is_temporal(col):
+                found[parsed(name)] = parse_temporal(found[name].astype("str"), suites.formats_for(col))
+        return found
 
     def known(self, table: str, ids: pd.Series) -> pd.Series:
         """True where the id is a key of raw.<table> in the night or in accepted history before it."""

@@ -10,16 +10,29 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from footprint.errors import FootprintError
+from footprint.errors import DataError
 from footprint.gate.suites import ROW
 
 
-class QualityGateError(FootprintError):
+class QualityGateError(DataError):
     """A night failed the quality gate. The message names files, columns, checks and row ids only."""
+
+    step = "quality gate"
+    fix = ("read the validation report; correct the records in the case system (or, if the data "
+           "is right, the check's severity in config/quality.yml), have the night exported again, "
+           "then rerun it from its load")
 
     def __init__(self, result: GateResult):
         self.result = result
         super().__init__(result.summary())
+        self.report_path = result.report_path
+
+    def summary_line(self) -> str:
+        """Each failed check by file, column and count: row ids (note, person ids) stay in the report."""
+        failures = self.result.failures
+        checks = "; ".join(f.where_and_check() for f in failures[:5])
+        more = f"; and {len(failures) - 5} more" if len(failures) > 5 else ""
+        return f"{len(failures)} check(s) failed: {checks}{more}"
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,12 @@ class Finding:
     element_count: int | None = None
     row_ids: list[dict] = field(default_factory=list)  # [{key: id, "_source_row": n}], a few
     detail: str = ""
+
+    def where_and_check(self) -> str:
+        """The file, column, check and count, without row ids."""
+        where = f"{self.file} {self.column}" if self.column else self.file
+        count = f", {self.unexpected_count} row(s)" if self.unexpected_count is not None else ""
+        return f"{where} ({self.check}{count})"
 
     def message(self) -> str:
         where = f"{self.file} {self.column}" if self.column else self.file

@@ -16,11 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from footprint.contract import FILES, MANIFEST_NAME
-from footprint.errors import FootprintError
+from footprint.errors import DataError
 
 
-class ExtractError(FootprintError):
-    """A night's extract is incomplete or malformed. Messages never carry data values."""
+class ExtractError(DataError):
+    """A night's extract is incomplete or malformed: the loader refuses it and writes nothing.
+    Messages never carry data values."""
+
+    step = "load"
+    fix = ("ask the case system's team to export the night again into its landing folder (every "
+           "file, then _manifest.json last), then rerun the night from its load")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ KEY_TABLE = "raw.pseudonym_key"
 # .env.example ships this placeholder; a deployment that kept it has no secret at all.
 PLACEHOLDER_PREFIX = "change-me"
 SHORT_KEY_WARNING = 32
+# Case systems' person ids are short codes; the mapping's primary key indexes them, and a
+# PostgreSQL index entry cannot exceed about 2,700 bytes.
+MAX_PERSON_ID_CHARS = 256
 
 # Every column that holds a child's CMS person id, in contract order.
 PERSON_ID_COLUMNS: tuple[tuple[str, str], ...] = tuple(
@@ -138,10 +141,30 @@ def _person_ids_sql(extract_date: dt.date | None) -> tuple[str, list]:
     return " union all ".join(parts), params
 
 
-def _insert_mapping(conn: Connection, person_ids: list[str], key: bytes) -> None:
+def _refuse_long_ids(conn: Connection, person_ids: list[str], extract_date: dt.date | None) -> None:
+    """A person id longer than MAX_PERSON_ID_CHARS is a broken export, and one PostgreSQL could
+    not index: refuse the night, naming the first such record, before anything is written."""
+    from footprint.contract import FILES_BY_TABLE
+    from footprint.ingest.landing import ExtractError
+
+    if all(len(pid) <= MAX_PERSON_ID_CHARS for pid in person_ids):
+        return
+    where = " and _extract_date = %s" if extract_date else ""
+    for table, col in PERSON_ID_COLUMNS:
+        row = execute(conn, f"select _extract_date, min(_source_row) from raw.{table} "
+                            f"where length({col}) > %s{where} group by 1 order by 1 limit 1",
+                      [MAX_PERSON_ID_CHARS, *([extract_date] if extract_date else [])]).fetchone()
+        if row:
+            raise ExtractError(f"{row[0]}/{FILES_BY_TABLE[table].name}: record {row[1]}, column {col}: "
+                               f"a person id longer than {MAX_PERSON_ID_CHARS} characters")
+
+
+def _insert_mapping(conn: Connection, person_ids: list[str], key: bytes,
+                    extract_date: dt.date | None = None) -> None:
     """One bulk statement on either target, never a row-by-row insert."""
     if not person_ids:
         return
+    _refuse_long_ids(conn, person_ids, extract_date)
     rows = [(pid, child_key(pid, key)) for pid in person_ids]
     failed = None
     try:
@@ -196,7 +219,7 @@ def refresh_child_keys(conn: Connection, key: bytes | str, extract_date: dt.date
         params,
     ).fetchall()
     person_ids = sorted(r[0] for r in new)
-    _insert_mapping(conn, person_ids, key)
+    _insert_mapping(conn, person_ids, key, extract_date)
     log.info("child keys: %d new person ids mapped", len(person_ids))
     return len(person_ids)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from footprint.contract import NIGHT_LOADED, NIGHTS_TABLE
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.ingest.bytescan import ByteScan, scan_bytes
 from footprint.ingest.landing import ExtractError, Manifest
 from footprint.ingest.locate import check_scan, malformed
@@ -160,7 +160,8 @@ def _load_one(loader: RawLoader, f: NightFile, stamp: LoadStamp, so_far: list[Ni
     # the database's error as its context, and tracebacks print that, offending line and all.
     if failure is not None and not failure.in_data:
         loader.rollback()
-        raise FootprintError(f"{f.label}: {failure.what}")
+        kind = TransientError if failure.transient else FootprintError
+        raise kind(f"{f.label}: {failure.what}")
     if failure is not None or count != f.rows:
         loader.rollback()
         # In file order, and a file that is not the manifest's before how it parses.

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.settings import DBT_PROJECT_DIR, Settings
 from footprint.transform.criteria import criteria_vars, validate_criteria
 
@@ -27,6 +27,23 @@ DBT_COMMANDS = {
 _FAILED = {"error", "fail", "runtime error"}
 # Commands that run models: the `review` sources must exist before them, reviewed or not.
 _READS_REVIEWS = {"build", "run", "test", "retry", "show"}
+# What dbt reports when the warehouse, not the data, was the trouble: the file held by another
+# process, the server gone or restarting, a lock or deadlock, the disk or memory full.
+_TRANSIENT = re.compile(
+    "could not set lock on file|could not connect to server|connection refused|connection to server"
+    "|server closed the connection|connection already closed|terminating connection|the database system is"
+    "|lock timeout|deadlock detected|could not serialize access|no space left on device|could not extend file"
+    "|out of memory",
+    re.IGNORECASE,
+)
+
+
+class DbtFailure(FootprintError):
+    """dbt ran and a node failed (a test found rows, a model errored): `nodes` are (unique_id, status)."""
+
+    def __init__(self, message: str, nodes: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.nodes = nodes
 
 
 def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, Any]) -> list[str]:
@@ -45,9 +62,10 @@ def run_dbt(
     extra_vars: dict[str, Any] | None = None,
     project_vars: dict[str, Any] | None = None,
 ) -> Any:
-    """Run one dbt command with the criteria as --vars and return dbt's result; raise
-    FootprintError naming the failing nodes when it does not succeed. `extra_vars` override
-    criteria (checked like the file); `project_vars` are other vars (e.g. schema_prefix)."""
+    """Run one dbt command with the criteria as --vars and return dbt's result; raise DbtFailure
+    naming the failing nodes when it does not succeed (TransientError when the warehouse was the
+    trouble). `extra_vars` override criteria (checked like the file); `project_vars` are other
+    vars (e.g. schema_prefix)."""
     settings = settings or Settings.from_env()
     dbt_vars = criteria_vars(settings.criteria_path)
     if extra_vars:
@@ -61,6 +79,10 @@ def run_dbt(
     if settings.target == "duckdb":
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         env["FOOTPRINT_DUCKDB_PATH"] = str(settings.duckdb_path)
+    else:
+        from footprint.warehouse.postgres import session_options
+
+        env["PGOPTIONS"] = session_options()
 
     from dbt.cli.main import dbtRunner
 
@@ -71,8 +93,31 @@ def run_dbt(
         if settings.target == "duckdb":
             _release_duckdb()
     if not result.success:
-        raise FootprintError(_failure_message(cli[0], result))
+        raise _failure(cli[0], result)
     return result
+
+
+def _failure(command: str, result: Any) -> FootprintError:
+    """DbtFailure for a node that failed on the data; TransientError when the warehouse failed."""
+    raw = [str(result.exception or "")] + [
+        (r.message or "") for r in getattr(result.result, "results", None) or []
+        if str(getattr(r.status, "value", r.status)).lower() in _FAILED
+    ]
+    message = _failure_message(command, result)
+    # Read for its kind only, like the loader's database errors: the text can quote the data.
+    if any(_TRANSIENT.search(text) for text in raw if text):
+        return TransientError(message)
+    return DbtFailure(message, _failed_nodes(result))
+
+
+def _failed_nodes(result: Any) -> list[tuple[str, str]]:
+    nodes = []
+    for node_result in getattr(result.result, "results", None) or []:
+        status = str(getattr(node_result.status, "value", node_result.status)).lower()
+        if status in _FAILED:
+            node = getattr(node_result, "node", None)
+            nodes.append((getattr(node, "unique_id", None) or "?", status))
+    return nodes
 
 
 def _ensure_review_sources(settings: Settings) -> None:

@@ -70,6 +70,7 @@ class LoadFailure:
     in_data: bool  # the file's content: locate it; else the database itself (disk, rights…)
     line: int | None  # the database's physical line, when it said
     what: str
+    transient: bool = False  # not the data: a lost connection, a lock, a full disk (worth a retry)
 
 
 class RawLoader(Protocol):

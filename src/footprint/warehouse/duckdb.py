@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.warehouse.base import (
     BUILD_SCHEMA,
     RAW,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
+_LOCK_HOLDER = re.compile(r"Could not set lock on file.*\(PID (\d+)\)")
 # What DuckDB's CSV errors mean, by a phrase of their text (the rest of which quotes the file).
 _CSV_FAULTS = (
     ("unterminated quote", "unterminated quote"),
@@ -57,7 +58,16 @@ class DuckDBTarget:
         import duckdb
 
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+        try:
+            return duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            lock = _LOCK_HOLDER.search(str(exc))
+            if lock is None:
+                raise
+            # Another process has the file open for writing: it lets go when it ends (a crashed
+            # one already has, the kernel drops its lock), so a later try gets in.
+            raise TransientError(f"{settings.duckdb_path}: the warehouse file is in use by another "
+                                 f"process (PID {lock.group(1)}); try again once it has finished") from None
 
     def connect_marts(self, settings: Settings) -> duckdb.DuckDBPyConnection:
         """The marts file attached read-only as catalog `marts`, whatever the file is called."""
@@ -122,8 +132,7 @@ class DuckDBTarget:
         marts_path = settings.marts_path
         marts_path.parent.mkdir(parents=True, exist_ok=True)
         staging_file = marts_path.with_name(f".{marts_path.name}.{os.getpid()}.publishing")
-        for leftover in (staging_file, Path(str(staging_file) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        remove_publish_leftovers(marts_path)
         duck.execute(f"attach '{_sql_path(staging_file)}' as publishing")
         try:
             for table in marts:
@@ -133,6 +142,32 @@ class DuckDBTarget:
             duck.execute("detach publishing")
         os.replace(staging_file, marts_path)
         return str(marts_path)
+
+
+def remove_publish_leftovers(marts_path: Path) -> list[Path]:
+    """Delete what publishes that never finished left beside the marts file: their half-written
+    `.<marts>.<pid>.publishing` file (and its WAL), for this process and any that is gone. A
+    crash mid-publish leaves one; readers never open it, but it holds a copy of the marts."""
+    removed = []
+    pattern = re.compile(rf"^\.{re.escape(marts_path.name)}\.(\d+)\.publishing(\.wal)?$")
+    for path in marts_path.parent.glob(f".{marts_path.name}.*.publishing*"):
+        m = pattern.match(path.name)
+        if m and (int(m.group(1)) == os.getpid() or not _alive(int(m.group(1)))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    if removed:
+        log.info("removed %d file(s) left by a publish that never finished", len(removed))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
 
 
 class DuckDBRawLoader:
@@ -180,8 +215,10 @@ class DuckDBRawLoader:
                 return LoadFailure(True, line, what)
         if m or isinstance(exc, duckdb.InvalidInputException):
             return LoadFailure(True, line, f"not readable as CSV ({type(exc).__name__})")
+        # A full disk or a lost lock is an IOException; memory runs out with OutOfMemoryException.
+        transient = isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException)
         return LoadFailure(False, None, f"DuckDB failed while loading it ({type(exc).__name__}; its message "
-                                        "is withheld because it can quote the file)")
+                                        "is withheld because it can quote the file)", transient=transient)
 
     def end_night(self) -> None:
         """Nothing to undo."""

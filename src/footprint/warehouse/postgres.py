@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from footprint.errors import FootprintError
+from footprint.errors import TransientError
 from footprint.warehouse.base import (
     BUILD_SCHEMA,
     PUBLISHED_SCHEMA,
@@ -72,6 +72,16 @@ _CSV_FAULTS = (
 )
 
 
+# A backend whose client has gone (a worker killed mid-statement, or while it waits for a lock)
+# notices within this long and rolls back; it would otherwise run on, holding its locks.
+CLIENT_CHECK_MS = 2000
+
+
+def session_options() -> str:
+    """libpq options for every warehouse session: ours, and dbt's through PGOPTIONS."""
+    return f"{os.environ.get('PGOPTIONS', '')} -c client_connection_check_interval={CLIENT_CHECK_MS}".strip()
+
+
 def source_row_sequence(table: str) -> str:
     return f"{RAW}.{table}__source_row"
 
@@ -82,7 +92,11 @@ class PostgresTarget:
     def connect(self, settings: Settings, read_only: bool = False) -> PgConnection:
         import psycopg2
 
-        conn = psycopg2.connect("")
+        try:
+            conn = psycopg2.connect("", options=session_options())
+        except psycopg2.OperationalError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise TransientError(f"cannot connect to the PostgreSQL warehouse: {first}") from None
         if read_only:
             conn.set_session(readonly=True)
         return conn
@@ -170,7 +184,7 @@ class PostgresTarget:
         tables_by_schema = {published: self.tables(pg, built, base_tables_only=True)
                             for built, published in PUBLICATIONS}
         _switch_with_retries(pg, tables_by_schema)
-        _drop_old_versions(pg, [t for tables in tables_by_schema.values() for t in tables])
+        drop_old_versions(pg, tables_by_schema)
         return f"schema {PUBLISHED_SCHEMA}"
 
 
@@ -256,7 +270,8 @@ class PostgresRawLoader:
         code = exc.pgcode or ""
         if not code.startswith(("22", "23")):  # not the data: permissions, disk, connection…
             return LoadFailure(False, None, f"PostgreSQL failed while loading it: "
-                                            f"{code or type(exc).__name__} {diag.message_primary or ''}".rstrip())
+                                            f"{code or type(exc).__name__} {diag.message_primary or ''}".rstrip(),
+                               transient=is_transient_code(code, exc))
         if code == "22021":
             return LoadFailure(True, line, "not valid UTF-8")
         primary = (diag.message_primary or "").lower()
@@ -273,6 +288,19 @@ class PostgresRawLoader:
             self.conn.rollback()
         except Exception:  # noqa: BLE001 - nothing to roll back is fine
             log.debug("rollback: nothing to roll back")
+
+
+# SQLSTATEs of a server in trouble, not of the data: connection (08), resources such as a full
+# disk (53), operator intervention such as a restart (57P), lock not available (55P03),
+# serialization failure and deadlock (40001, 40P01).
+_TRANSIENT_CODES = ("08", "53", "57P", "55P03", "40001", "40P01")
+
+
+def is_transient_code(code: str, exc: BaseException) -> bool:
+    import psycopg2
+
+    # A connection lost mid-statement comes without a SQLSTATE.
+    return code.startswith(_TRANSIENT_CODES) or (not code and isinstance(exc, psycopg2.OperationalError))
 
 
 def _context_line(context: str) -> int | None:
@@ -293,7 +321,7 @@ def _switch_with_retries(conn: PgConnection, tables_by_schema: dict[str, list[st
         except psycopg2.errors.LockNotAvailable:
             conn.rollback()
             if attempt == attempts:
-                raise FootprintError(
+                raise TransientError(
                     f"publish gave up after {attempts} tries: readers kept the marts locked; rerun publish_marts"
                 ) from None
             log.warning("marts locked by a reader; publish retries (%d of %d)", attempt, attempts)
@@ -323,17 +351,39 @@ def _switch_views(conn: PgConnection, tables_by_schema: dict[str, list[str]]) ->
     conn.commit()
 
 
-def _drop_old_versions(conn: PgConnection, tables: list[str]) -> None:
-    """Keep the live version and the one before it: a reader mid-query may still use it."""
+# The version tables a published view reads, from the view's rewrite rule.
+_LIVE_VERSION = """
+select distinct t.relname from pg_depend d
+join pg_rewrite r on r.oid = d.objid
+join pg_class v on v.oid = r.ev_class
+join pg_namespace vn on vn.oid = v.relnamespace
+join pg_class t on t.oid = d.refobjid
+join pg_namespace tn on tn.oid = t.relnamespace
+where vn.nspname = %s and v.relname = %s and tn.nspname = %s and t.relkind = 'r'
+"""
+
+
+def drop_old_versions(conn: PgConnection, tables_by_schema: dict[str, list[str]]) -> None:
+    """Keep the version each view reads and the one published before it (a reader mid-query
+    may still use it); drop every other, an orphan no view reads included."""
     cur = conn.cursor()
-    for table in tables:
-        cur.execute(
-            "select table_name from information_schema.tables where table_schema = %s "
-            "and table_name like %s order by table_name desc",
-            (VERSIONS_SCHEMA, f"{table}\\_\\_v%"),
-        )
-        for (old,) in cur.fetchall()[KEEP_VERSIONS:]:
-            cur.execute(f"drop table if exists {VERSIONS_SCHEMA}.{old}")
+    for schema, tables in tables_by_schema.items():
+        for table in tables:
+            cur.execute(
+                "select table_name from information_schema.tables where table_schema = %s "
+                "and table_name like %s order by table_name desc",
+                (VERSIONS_SCHEMA, f"{table}\\_\\_v%"),
+            )
+            versions = [r[0] for r in cur.fetchall()]
+            cur.execute(_LIVE_VERSION, (schema, table, VERSIONS_SCHEMA))
+            live = {r[0] for r in cur.fetchall()}
+            if live:  # names sort by time: the newest older than the live one was published before it
+                keep = live | set([v for v in versions if v < min(live)][: KEEP_VERSIONS - 1])
+            else:  # no view reads one this role can see: keep the newest, as a publish would leave them
+                keep = set(versions[:KEEP_VERSIONS])
+            for old in versions:
+                if old not in keep:
+                    cur.execute(f"drop table if exists {VERSIONS_SCHEMA}.{old}")
     conn.commit()
 
 

@@ -68,3 +68,34 @@ def test_a_complete_night_the_loader_refused_is_pending_older_and_newer_ones_are
     settings = Settings.from_env({"FOOTPRINT_LANDING_DIR": str(tmp_path)})
     recorded = [night(0, "accepted", "initial"), night(2, "accepted")]  # 1 and 3 March
     assert _never_loaded(settings, recorded) == [dt.date(2022, 3, 2)]
+
+
+def test_while_a_run_holds_the_duckdb_file_status_reads_the_published_marts_and_reviews_wait(
+        duckdb_env, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    import pytest
+
+    from footprint.errors import FootprintError
+    from footprint.review import actions
+
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("FOOTPRINT_LANDING_DIR", str(landing))
+    monkeypatch.setenv("FOOTPRINT_MARTS_PATH", str(tmp_path / "marts.duckdb"))
+    monkeypatch.setenv("FOOTPRINT_REPORTS_DIR", str(tmp_path / "reports"))
+    settings = Settings.from_env()
+    first, _ = write_hand_audit(landing)
+    nightly.run_night(dt.date.fromisoformat(first.name), settings)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(60)", str(settings.duckdb_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        status = read_status(settings, now=dt.datetime(2022, 3, 1, 7, 0))
+        assert status.nights_from.startswith("published marts") and status.last_accepted_night == dt.date(2022, 3, 1)
+        with pytest.raises(FootprintError, match="in use .the nightly run holds it.: try again"):
+            actions.set_review(settings, "NT00042", "late_footprint", "wrong_note_type", None, "PM")
+    finally:
+        holder.kill()
+        holder.wait()

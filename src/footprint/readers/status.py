@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.settings import Settings
 from footprint.warehouse import Connection, connect, connect_marts, execute
 
@@ -120,6 +120,8 @@ def _nights_from_warehouse(settings: Settings) -> list[Night] | None:
     try:
         with connect(settings, read_only=True) as conn:
             return _nights(conn, "raw.extract_nights")
+    except TransientError:  # the nightly run holds the DuckDB file
+        return None
     except FootprintError:
         raise
     except Exception as exc:  # the driver's lock error, or no raw schema yet

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from footprint.errors import FootprintError
+from footprint.errors import FootprintError, TransientError
 from footprint.settings import Settings
 from footprint.warehouse import Connection, execute, target_named, target_of
 
@@ -81,13 +81,13 @@ def review_connection(settings: Settings) -> Iterator[Connection]:
     with acting_as(SERVICE):
         try:
             conn = target_named(settings.target).connect(settings)
-        except Exception as exc:  # the driver's lock or connection error, whichever driver
-            if settings.target == "duckdb" and "lock" in str(exc).lower():
-                raise FootprintError(
-                    f"the warehouse {settings.duckdb_path} is in use (the nightly run holds it): "
-                    "try again when the run has finished"
-                ) from None
-            raise
+        except TransientError:
+            if settings.target != "duckdb":
+                raise
+            raise FootprintError(
+                f"the warehouse {settings.duckdb_path} is in use (the nightly run holds it): "
+                "try again when the run has finished"
+            ) from None
         try:
             ensure_review_tables(conn)
             yield conn

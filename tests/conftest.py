@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -21,6 +22,16 @@ settings.register_profile("thorough", parent=settings.get_profile("ci"), max_exa
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _db_counter = itertools.count()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `pytest -n` (make test), each worker gives dbt a target and log folder of its own:
+    two dbt runs in one project folder would overwrite each other's manifest and parse cache."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and "DBT_TARGET_PATH" not in os.environ:
+        base = tempfile.mkdtemp(prefix=f"footprint-dbt-{worker}-")
+        os.environ["DBT_TARGET_PATH"] = os.path.join(base, "target")
+        os.environ["DBT_LOG_PATH"] = os.path.join(base, "logs")
 _POSTGRES_FIXTURES = {"pg_server", "pg_env"}
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from tests.quality_cases import read_night, write_night_folder
+from tests.support.quality_cases import read_night, write_night_folder
 
 FORENAMES = ("Tamsin", "Lowenna", "Jago", "Kensa", "Morwenna", "Pedrek", "Demelza", "Tristram", "Elowen",
              "Cador", "Ysella")

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from tests.airflow_env import AIRFLOW, ROOT, airflow_env
+from tests.support.airflow_env import AIRFLOW, ROOT, airflow_env
 
 DAG_ID = "missing_footprint_nightly"
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

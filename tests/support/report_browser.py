@@ -5,7 +5,7 @@ intercepted (only the page's own file:// URL may load), and returns what the
 browser saw: console messages, the requests it was asked for, each chart's
 drawn marks, and where the screenshot went.
 
-    python -m tests.report_browser docs/report.png
+    python -m tests.support.report_browser docs/report.png
 
 regenerates the README's screenshot from the hand-audit fixture (January and
 February 2022, the hand audit's period) in a temporary folder.
@@ -94,7 +94,7 @@ def _readme_screenshot(out: Path) -> None:
     import datetime as dt
 
     from footprint.readers.report import Options, build_report
-    from tests.report_fixture import run_fixture
+    from tests.support.report_fixture import run_fixture
 
     with tempfile.TemporaryDirectory() as base:
         os.environ.update(

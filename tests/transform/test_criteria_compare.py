@@ -24,7 +24,7 @@ from footprint import cli, nightly
 from footprint.devtools.fixtures.hand_audit import write_hand_audit
 from footprint.settings import CONFIG_DIR, Settings
 from footprint.warehouse import connect_marts, published_tables
-from tests.pipeline import marts_checksum
+from tests.support.pipeline import marts_checksum
 
 KEY = "compare-test-pseudonym-key-0123456789abcdef"
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.airflow_servers import DAG_ID, airflow_services
-from tests.pipeline import write_nights
+from tests.support.airflow_servers import DAG_ID, airflow_services
+from tests.support.pipeline import write_nights
 
 pytestmark = pytest.mark.airflow
 
@@ -62,7 +62,7 @@ def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_ti
     from footprint.devtools.generate import generate
     from footprint.nightly import run_night
     from footprint.settings import Settings
-    from tests.pipeline import marts_checksum
+    from tests.support.pipeline import marts_checksum
 
     last = (dt.datetime.now(LONDON) - dt.timedelta(hours=2)).date()  # the latest night whose 02:00 run is due
     first = last - dt.timedelta(days=9)

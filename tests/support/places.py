@@ -24,7 +24,7 @@ import pytest
 
 from footprint.contract import FILES, NIGHTS_TABLE
 from footprint.settings import Settings
-from tests.pipeline import marts_checksum
+from tests.support.pipeline import marts_checksum
 
 _names = itertools.count()
 

@@ -32,7 +32,7 @@ from footprint.contract import FILES, FILES_BY_NAME, MANIFEST_NAME, NIGHTS_TABLE
 from footprint.errors import FootprintError
 from footprint.ingest.landing import sha256_file
 from footprint.settings import Settings
-from tests.places import environment
+from tests.support.places import environment
 
 BACKENDS = ["duckdb", "postgres"]
 PSEUDONYM_KEY = "fuzz-tests-pseudonym-key-0123456789abcdef"
@@ -45,7 +45,7 @@ WHERE = re.compile(r"\b(record \d+|line \d+|header)\b")
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory) -> Path:
-    from tests.pipeline import write_nights
+    from tests.support.pipeline import write_nights
 
     return write_nights(tmp_path_factory.mktemp("fuzz-landing"), nights=1)[1]  # a nightly night
 

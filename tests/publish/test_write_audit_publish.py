@@ -35,9 +35,9 @@ from footprint.contract import FILES, MANIFEST_NAME
 from footprint.errors import FootprintError
 from footprint.ingest.landing import ExtractError, write_csv
 from footprint.settings import CONFIG_DIR, PROJECT_ROOT
-from tests.pipeline import marts_checksum
-from tests.places import Backend, Place, content, environment, night_row, published, raw_counts
-from tests.quality_cases import (
+from tests.support.pipeline import marts_checksum
+from tests.support.places import Backend, Place, content, environment, night_row, published, raw_counts
+from tests.support.quality_cases import (
     CATALOGUE,
     WARNINGS,
     Night,
@@ -357,8 +357,8 @@ def test_a_corrected_night_publishes_what_a_run_without_the_bad_one_would(backen
 BI_READER = """
 import json, sys
 sys.path.insert(0, sys.argv[3])
-from tests.pipeline import marts_checksum
-from tests.places import Backend, Place, content, environment, night_row, published, raw_counts
+from tests.support.pipeline import marts_checksum
+from tests.support.places import Backend, Place, content, environment, night_row, published, raw_counts
 
 if sys.argv[1] == "duckdb":
     import duckdb

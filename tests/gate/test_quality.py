@@ -26,7 +26,7 @@ import pytest
 
 from footprint.contract import FILES, FILES_BY_TABLE, NIGHTS_TABLE
 from footprint.settings import CONFIG_DIR, Settings
-from tests.quality_cases import (
+from tests.support.quality_cases import (
     CATALOGUE,
     WARNINGS,
     Night,

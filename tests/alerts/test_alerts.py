@@ -16,7 +16,7 @@ from footprint.alerts.settings import AlertSettings
 from footprint.errors import DataError, FootprintError, TransientError
 from footprint.ingest.landing import ExtractError
 from footprint.settings import Settings
-from tests.alert_servers import self_signed_certificate, smtp_server, webhook_server
+from tests.support.alert_servers import self_signed_certificate, smtp_server, webhook_server
 
 NIGHT = dt.date(2022, 3, 2)
 
@@ -83,7 +83,7 @@ def test_with_no_channel_set_the_alert_goes_to_the_log(caplog):
 
 
 def test_an_unreachable_channel_is_logged_not_raised(caplog):
-    from tests.alert_servers import free_port
+    from tests.support.alert_servers import free_port
 
     dead = free_port()  # nothing listens there
     env = {"FOOTPRINT_ALERT_SMTP_HOST": "127.0.0.1", "FOOTPRINT_ALERT_SMTP_PORT": str(dead),

@@ -7,6 +7,7 @@ and published as the transformer role."""
 from __future__ import annotations
 
 import csv
+import os
 import datetime as dt
 import re
 from pathlib import Path
@@ -19,7 +20,7 @@ from footprint import nightly
 from footprint.ingest.landing import list_nights
 from footprint.publish.roles import BI, LOADER, ROLES, SERVICE, TRANSFORMER, init_warehouse
 from footprint.settings import DBT_PROJECT_DIR, Settings
-from tests.pipeline import write_nights
+from tests.support.pipeline import write_nights
 
 KEY = "first-pseudonym-key-for-the-tests-0123456789"
 OTHER_KEY = "second-pseudonym-key-for-the-tests-9876543210"
@@ -269,7 +270,8 @@ def test_child_key_is_stable_under_one_key_and_changes_with_another(secured):
 
 
 def test_the_key_never_reaches_dbt_artifacts_or_logs(secured):
-    folders = [DBT_PROJECT_DIR / "target", DBT_PROJECT_DIR / "logs", secured["base"],
+    folders = [Path(os.environ.get("DBT_TARGET_PATH", DBT_PROJECT_DIR / "target")),
+               Path(os.environ.get("DBT_LOG_PATH", DBT_PROJECT_DIR / "logs")), secured["base"],
                Settings.from_env().reports_dir]
     scanned = 0
     for folder in folders:

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from footprint.contract import FILES, NIGHTS_TABLE
-from tests.places import Backend, Place, content, environment, published
+from tests.support.places import Backend, Place, content, environment, published
 
 BACKENDS = ["duckdb", "postgres"]
 STEPS = ["load", "gate", "build", "publish"]
@@ -225,7 +225,7 @@ def versions(place: Place) -> dict[str, int]:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory) -> World:
-    from tests.pipeline import write_nights
+    from tests.support.pipeline import write_nights
 
     root = tmp_path_factory.mktemp(f"crash-{request.param}")
     landing = root / "landing"

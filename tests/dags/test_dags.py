@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from tests.airflow_env import ROOT, dags_test, migrate
-from tests.alert_servers import smtp_server, webhook_server
+from tests.support.airflow_env import ROOT, dags_test, migrate
+from tests.support.alert_servers import smtp_server, webhook_server
 
 pytestmark = pytest.mark.airflow
 
@@ -79,7 +79,7 @@ def test_dags_test_runs_nights_end_to_end_on_the_embedded_default(airflow_home, 
     and a person is told; the nights after it still run: loaded, gated, built and published."""
     import duckdb
 
-    from tests.pipeline import write_nights
+    from tests.support.pipeline import write_nights
 
     landing = tmp_path / "landing"
     nights = write_nights(landing, nights=1)
@@ -151,7 +151,7 @@ def test_a_broken_delivery_fails_at_once_alerts_and_recovers_once_corrected(airf
 
     from footprint.contract import MANIFEST_NAME
     from footprint.ingest.landing import sha256_file
-    from tests.pipeline import write_nights
+    from tests.support.pipeline import write_nights
 
     landing = tmp_path / "landing"
     (night,) = write_nights(landing, nights=0)
@@ -204,7 +204,7 @@ def test_a_transient_failure_keeps_its_retries_then_a_person_is_told(airflow_hom
     tries, and why, in our words."""
     import duckdb
 
-    from tests.pipeline import write_nights
+    from tests.support.pipeline import write_nights
 
     landing = tmp_path / "landing"
     (night,) = write_nights(landing, nights=0)

@@ -10,8 +10,8 @@ import pytest
 
 from footprint.categories import CATEGORIES
 from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE
-from tests.report_fixture import FORMULA_NAMES, run_fixture
-from tests.report_pages import keyed_rows, number
+from tests.support.report_fixture import FORMULA_NAMES, run_fixture
+from tests.support.report_pages import keyed_rows, number
 
 KEY = "report-postgres-pseudonym-key-0123456789abcdef"
 

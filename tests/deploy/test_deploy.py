@@ -9,7 +9,7 @@ import shlex
 import pytest
 import yaml
 
-from tests.airflow_env import ROOT
+from tests.support.airflow_env import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

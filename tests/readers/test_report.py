@@ -16,8 +16,8 @@ import pytest
 
 from footprint.categories import CATEGORIES
 from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE
-from tests.report_fixture import run_fixture, secrets, shingles
-from tests.report_pages import keyed_rows, number, output_texts, parse, table
+from tests.support.report_fixture import run_fixture, secrets, shingles
+from tests.support.report_pages import keyed_rows, number, output_texts, parse, table
 
 PERIOD = ("2022-01-01", "2022-02-28")
 KEY = "report-test-pseudonym-key-0123456789abcdef"
@@ -269,7 +269,7 @@ def _assert_opens_offline(seen, charts: int) -> None:
 
 @pytest.mark.browser
 def test_the_report_and_a_pack_open_offline_in_chromium_with_every_chart_drawn(built, tmp_path):
-    from tests.report_browser import visit
+    from tests.support.report_browser import visit
 
     index = visit(built["service"].index, tmp_path / "index.png")
     _assert_opens_offline(index, charts=4 + 5)  # four charts and a small line per IRO

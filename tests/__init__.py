@@ -1,0 +1,1 @@
+"""The tests, mirroring the package: one folder per stage, shared helpers in support/."""

@@ -1,0 +1,1 @@
+"""The DAG, through Airflow itself."""

@@ -1,0 +1,1 @@
+"""Whole nights through every stage."""

@@ -1,0 +1,1 @@
+"""Helpers the tests share: realistic nights, warehouses, servers on loopback, fixtures."""

@@ -47,11 +47,14 @@ airflow-init: setup
 demo: setup airflow-init
 	@bash scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_START)"
 
+# Two workers, one per core; a module's tests stay on one worker (its fixtures are built once).
+PARALLEL := -n 2 --dist loadscope
+
 test: setup postgres-binaries browser airflow-init lint
-	$(PYTEST) --durations=15 tests
+	$(PYTEST) $(PARALLEL) --durations=15 tests
 
 test-fast: setup
-	$(PYTEST) -m "not postgres and not airflow" tests
+	$(PYTEST) $(PARALLEL) -m "not postgres and not airflow" tests
 
 lint: setup
 	$(BIN)/ruff check src dags tests expectations

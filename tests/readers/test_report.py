@@ -280,7 +280,7 @@ def test_the_report_and_a_pack_open_offline_in_chromium_with_every_chart_drawn(b
 
 
 def test_the_health_mart_counts_the_rows_each_night_loaded(built):
-    from tests.test_report_postgres import manifest_rows
+    from tests.readers.test_report_postgres import manifest_rows
 
     nights = marts_rows("select extract_date, rows_loaded, gate_expectations from marts.rpt_pipeline_health "
                         "order by 1")

@@ -132,7 +132,7 @@ def parsed_manifest() -> dict[str, Any]:
     """`dbt parse` through footprint's runner (the criteria as --vars), as a manifest dict."""
     from footprint.transform.dbt_runner import run_dbt
 
-    result = run_dbt(["parse"])
+    result = run_dbt(["parse", "--quiet"])
     return result.result.writable_manifest().to_dict()
 
 

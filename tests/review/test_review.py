@@ -12,6 +12,7 @@ from footprint import nightly
 from footprint.devtools.fixtures.hand_audit import hand_audit, write_hand_audit
 from footprint.errors import FootprintError
 from footprint.readers.explain import explain, render
+from footprint.readers.report import Options, build_report
 from footprint.review import actions
 from footprint.review.sample import draw_sample
 from footprint.settings import Settings
@@ -96,6 +97,12 @@ def test_a_review_moves_the_figures_survives_the_nights_turns_stale_and_clears(w
     listed = actions.list_reviews(settings)
     assert [(r["notification_id"], r["is_stale"]) for r in listed] == [(j, True)]
     assert "note" not in listed[0]
+    report = build_report(settings.landing_dir.parent / "report", settings,
+                          Options(date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 2, 28)))
+    page = report.index.read_text(encoding="utf-8")
+    assert 'id="reviewed-count">1<' in page and 'id="stale-reviews"' in page and j in page
+    for path in report.out_dir.rglob("*"):
+        assert not path.is_file() or NOTE.encode() not in path.read_bytes(), f"the note reached {path}"
 
     actions.clear_review(settings, j, "Programme Manager")
     rebuild(settings)

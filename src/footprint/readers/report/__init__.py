@@ -5,6 +5,7 @@
     figures.py   the service's figures; iros.py the per-IRO ones; reaudit.py the audit table
     suppress.py  the suppressed edition's disclosure control (DfE convention)
     view.py      each section's figures as printed, in either edition
+    judgement.py the programme manager's reviews and quality grades (service edition)
     charts.py    Altair (Vega-Lite) specs rendered to inline SVG by vl-convert
     pages.py     what each page shows; html.py + templates/ print it
     workbook.py  the xlsx; sheets.py its tables; docs.py the marts' column docs

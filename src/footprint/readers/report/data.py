@@ -10,7 +10,7 @@ do not depend on the engine or its driver.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,8 @@ NOTIFICATION_COLUMNS = (
     "is_awaiting_footprint", "is_overdue", "is_final", "footprint_at", "working_hours_to_footprint",
     "evidence_source", "evidence_id", "evidence_at", "evidence_basis", "child_sex",
     "child_age_at_notification", "get_safe_open", "missing_episodes_prior_90d", "criteria_version", "as_of",
+    "computed_category", "is_reviewed", "reviewed_category", "review_reason_code", "reviewed_by", "reviewed_at",
+    "review_is_stale",
 )
 FIGURE_COLUMNS = (
     "notifications", "timely_footprint", "late_footprint", "discussed_at_review", "discussed_with_child",
@@ -52,12 +54,16 @@ HEALTH_COLUMNS = (
     "gate_warnings", "gate_expectations", "rows_loaded", "is_latest_accepted", "later_accepted_extract_date",
     "is_made_good", "criteria_version", "as_of",
 )
+QUALITY_COLUMNS = (
+    "iro_key", "iro_professional_id", "iro_name", "period_month", "sampled", "graded", "good", "adequate", "poor",
+)
 MARTS: dict[str, tuple[tuple[str, ...], str]] = {
     "fct_missing_notifications": (NOTIFICATION_COLUMNS, "clock_start_at, notification_key"),
     "fct_service_compliance_monthly": (SERVICE_COLUMNS, "period_month"),
     "fct_iro_compliance_monthly": (IRO_COLUMNS, "iro_key, period_month"),
     "rpt_footprint_worklist": (WORKLIST_COLUMNS, "due_at, notification_key"),
     "rpt_pipeline_health": (HEALTH_COLUMNS, "extract_date"),
+    "fct_footprint_quality_monthly": (QUALITY_COLUMNS, "iro_key, period_month"),
 }
 
 
@@ -70,6 +76,7 @@ class Marts:
     iro_monthly: list[Row]
     worklist: list[Row]
     health: list[Row]
+    quality: list[Row] = field(default_factory=list)
     status: Status | None = None  # the pipeline's health line, as `footprint status` says it
 
     @property
@@ -115,6 +122,7 @@ def read_marts(conn: Connection) -> Marts:
         iro_monthly=read_mart(conn, "fct_iro_compliance_monthly"),
         worklist=read_mart(conn, "rpt_footprint_worklist"),
         health=read_mart(conn, "rpt_pipeline_health"),
+        quality=read_mart(conn, "fct_footprint_quality_monthly"),
         status=status_from_marts(conn, now_in_london(), stale_after_hours()),
     )
 

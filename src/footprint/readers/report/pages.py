@@ -21,6 +21,7 @@ from footprint.readers.report.iros import (
     iro_table,
     worklist_by_iro,
 )
+from footprint.readers.report.judgement import JudgementView, judgement_view
 from footprint.readers.report.method import Method
 from footprint.readers.report.periods import Period
 from footprint.readers.report.reaudit import CompareRow, comparison, snapshots
@@ -60,6 +61,7 @@ class IndexPage:
     pack_files: dict[str, str] = field(default_factory=dict)  # IRO key -> file name under iro/
     charts: dict[str, str] = field(default_factory=dict)
     sparklines: dict[str, str] = field(default_factory=dict)  # IRO key -> SVG
+    judgement: JudgementView | None = None  # the service edition only
 
     @property
     def snapshot_period(self) -> Period:
@@ -85,6 +87,7 @@ def index_page(marts: Marts, period: Period, compare: Period, method: Method, su
         page.iros = iro_table(marts, period)
         page.worklist_by_iro = worklist_by_iro(marts)
         page.worklist = list(marts.worklist)
+        page.judgement = judgement_view(marts, period)
         if page.iros:
             page.spark_labels = [m.strftime("%b %y") for m, _ in page.iros[0].trend]
     return page

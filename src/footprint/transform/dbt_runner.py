@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from footprint.errors import FootprintError, TransientError
@@ -76,9 +77,14 @@ def run_dbt(
         _ensure_review_sources(settings)
 
     env: dict[str, str] = {}
+    workdir = None
     if settings.target == "duckdb":
-        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-        env["FOOTPRINT_DUCKDB_PATH"] = str(settings.duckdb_path)
+        # dbt re-parses the whole project whenever its connection settings change, the file's
+        # path among them; run from the file's folder with the bare file name, so every
+        # warehouse called warehouse.duckdb reuses the last parse (seconds saved per build).
+        workdir = settings.duckdb_path.resolve().parent
+        workdir.mkdir(parents=True, exist_ok=True)
+        env["FOOTPRINT_DUCKDB_PATH"] = settings.duckdb_path.name
     else:
         from footprint.warehouse.postgres import session_options
 
@@ -87,7 +93,7 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     try:
-        with _environ(env):
+        with _environ(env), _working_directory(workdir):
             result = dbtRunner().invoke(cli)
     finally:
         if settings.target == "duckdb":
@@ -176,6 +182,19 @@ def _first_lines(text: str, lines: int = 25) -> str:
     parts = text.splitlines()
     suffix = "\n    …" if len(parts) > lines else ""
     return "\n    ".join(parts[:lines]) + suffix
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    saved = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(saved)
 
 
 @contextlib.contextmanager

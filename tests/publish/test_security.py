@@ -7,8 +7,8 @@ and published as the transformer role."""
 from __future__ import annotations
 
 import csv
-import os
 import datetime as dt
+import os
 import re
 from pathlib import Path
 

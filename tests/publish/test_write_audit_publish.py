@@ -36,7 +36,15 @@ from footprint.errors import FootprintError
 from footprint.ingest.landing import ExtractError, write_csv
 from footprint.settings import CONFIG_DIR, PROJECT_ROOT
 from tests.support.pipeline import marts_checksum
-from tests.support.places import Backend, Place, content, environment, night_row, published, raw_counts
+from tests.support.places import (
+    Backend,
+    Place,
+    content,
+    environment,
+    night_row,
+    published,
+    raw_counts,
+)
 from tests.support.quality_cases import (
     CATALOGUE,
     WARNINGS,

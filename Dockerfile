@@ -19,14 +19,14 @@ RUN apt-get update \
 
 WORKDIR /opt/footprint
 COPY --chown=footprint:0 pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY --chown=footprint:0 src ./src
 COPY --chown=footprint:0 dags ./dags
 COPY --chown=footprint:0 dbt_project ./dbt_project
 COPY --chown=footprint:0 expectations ./expectations
 COPY --chown=footprint:0 config ./config
 COPY --chown=footprint:0 deploy ./deploy
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --compile-bytecode
 
 USER footprint
 ENTRYPOINT ["/usr/bin/tini", "--", "/opt/footprint/deploy/entrypoint.sh"]

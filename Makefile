@@ -16,22 +16,25 @@ PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup postgres-binaries browser airflow-init demo test test-fast lint bench calendar clean
+.PHONY: help setup postgres-binaries browser airflow-init demo test test-fast lint bench bench-nightly calendar clean
 
 help:
 	@echo "make demo       set up, generate an 'la' extract, run the nightly DAG, show the results"
 	@echo "make test       set up, lint, run every test (DuckDB, a real PostgreSQL server, headless Chromium)"
-	@echo "make test-fast  the tests that need neither PostgreSQL nor Airflow (the inner loop)"
+	@echo "make test-fast  the tests that need neither PostgreSQL nor Airflow nor many nights (the inner loop)"
 	@echo "make lint       ruff, mypy, sqlfluff, the dbt layering check and the house rules"
 	@echo "make bench      loader and quality-gate throughput on the 'region' preset"
+	@echo "make bench-nightly  initial, nightly and full dbt builds on 'region' with five years of history"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# uv sync is itself idempotent and fast when nothing changed.
+# uv sync is itself idempotent and fast when nothing changed. Bytecode is compiled once, at
+# install: with PYTHONDONTWRITEBYTECODE (set below, and by many CI images) every process would
+# otherwise compile Great Expectations, dbt and Airflow from source each time it starts.
 setup: $(UV)
-	$(UV) sync --frozen --python $(PYTHON) --quiet
+	$(UV) sync --frozen --python $(PYTHON) --quiet --compile-bytecode
 
 postgres-binaries:
 	@bash scripts/ensure-postgres.sh
@@ -54,7 +57,7 @@ test: setup postgres-binaries browser airflow-init lint
 	$(PYTEST) $(PARALLEL) --durations=15 tests
 
 test-fast: setup
-	$(PYTEST) $(PARALLEL) -m "not postgres and not airflow" tests
+	$(PYTEST) $(PARALLEL) -m "not postgres and not airflow and not slow" tests
 
 lint: setup
 	$(BIN)/ruff check src dags tests expectations
@@ -65,6 +68,11 @@ lint: setup
 
 bench: setup postgres-binaries
 	$(BIN)/python -m footprint.devtools.bench
+
+# A night's cost against history: initial, five nightly builds and a full rebuild of 'region' with
+# five years of history (BENCH_NIGHTLY_ARGS="--preset england --memory-limit 8GB" for the national one).
+bench-nightly: setup
+	$(BIN)/python -m footprint.devtools.bench_nightly $(BENCH_NIGHTLY_ARGS)
 
 calendar: setup
 	$(BIN)/footprint calendar

@@ -4,14 +4,17 @@
     (base_pipeline__accepted_nights): a rejected or not yet gated night stays
     in raw, unread. A snapshot file is the whole truth on the latest accepted
     night alone, so with latest_night_only an older night's rows are dropped
-    and a record absent from the latest file is gone. -#}
-{% macro accepted_rows(source_relation, latest_night_only=false) -%}
+    and a record absent from the latest file is gone. scope_by (key column,
+    child column) lets a nightly build read only the children in its scope
+    (macros/build_scope.sql). -#}
+{% macro accepted_rows(source_relation, latest_night_only=false, scope_by=none) -%}
     select source_rows.*
     from {{ source_relation }} as source_rows
     inner join {{ ref('base_pipeline__accepted_nights') }} as accepted_nights
         on source_rows._extract_date = accepted_nights.extract_date
-    {%- if latest_night_only %}
-    where accepted_nights.is_latest_night
+    where {% if latest_night_only %}accepted_nights.is_latest_night{% else %}true{% endif %}
+    {%- if scope_by is not none and is_scoped_build() %}
+    {{- scope_rows(source_relation, scope_by[0], scope_by[1], latest_night_only) }}
     {%- endif %}
 {%- endmacro %}
 

@@ -6,108 +6,65 @@
 -- record id with the reason it counted.
 with
 
-windows as (
+measured as (
 
-    select * from {{ ref('int_notifications__windows') }}
-
-),
-
-states as (
-
-    select * from {{ ref('int_notifications__states') }}
+    select * from {{ ref('int_notifications__measured') }}
 
 ),
 
-working_hours as (
+as_of as (
 
-    select * from {{ ref('int_notifications__working_hours') }}
-
-),
-
-child_facts as (
-
-    select * from {{ ref('int_notifications__child_facts') }}
+    select * from {{ ref('int_pipeline__now') }}
 
 ),
 
-child_keys as (
-
-    select * from {{ ref('int_notifications__child_keys') }}
-
-),
-
-iros as (
-
-    select * from {{ ref('int_professionals__iros') }}
-
-),
-
-reviewed as (
-
-    select * from {{ ref('int_notifications__reviewed') }}
-
-),
-
+-- A row the night did not work out again keeps its figures: only "now" moves.
 final as (
 
     select
-        cast(windows.notification_key as text) as notification_key,
-        cast(windows.notification_id as text) as notification_id,
-        cast(windows.missing_episode_id as text) as missing_episode_id,
-        cast(child_keys.child_key as text) as child_key,
-        cast(windows.episode_type as text) as episode_type,
-        windows.is_notified,
-        cast(windows.iro_professional_id as text) as iro_professional_id,
-        cast(iros.professional_name as text) as iro_name,
-        cast(coalesce(windows.iro_involvement_team, iros.department) as text) as iro_team,
-        cast(windows.episode_start_at as timestamp) as episode_start_at,
-        cast(windows.episode_end_at as timestamp) as episode_end_at,
-        cast(windows.notified_at as timestamp) as notified_at,
-        cast(windows.clock_start_at as timestamp) as clock_start_at,
-        cast(windows.clock_start_date as date) as period_date,
-        {{ month_of('windows.clock_start_date') }} as period_month,
-        case
-            when windows.is_notified
-                then {{ hours_from_seconds(seconds_between('windows.episode_start_at', 'windows.notified_at')) }}
-        end as notification_delay_hours,
-        cast(windows.due_at as timestamp) as due_at,
-        cast(windows.horizon_at as timestamp) as horizon_at,
-        cast(reviewed.footprint_category as text) as footprint_category,
-        reviewed.is_awaiting_footprint,
-        reviewed.is_overdue,
-        reviewed.is_final,
-        cast(states.footprint_at as timestamp) as footprint_at,
-        cast(working_hours.working_hours_to_footprint as numeric(12, 2)) as working_hours_to_footprint,
-        cast(states.evidence_source as text) as evidence_source,
-        cast(states.evidence_id as text) as evidence_id,
-        cast(states.evidence_at as timestamp) as evidence_at,
-        cast(states.evidence_basis as text) as evidence_basis,
-        cast(child_facts.child_sex as text) as child_sex,
-        cast(child_facts.child_age_at_notification as integer) as child_age_at_notification,
-        child_facts.get_safe_open,
-        cast(child_facts.missing_episodes_prior_90d as integer) as missing_episodes_prior_90d,
-        {{ criteria_version() }} as criteria_version,
-        cast(states.as_of as timestamp) as as_of,
-        cast(reviewed.computed_category as text) as computed_category,
-        reviewed.is_reviewed,
-        cast(reviewed.reviewed_category as text) as reviewed_category,
-        cast(reviewed.review_reason_code as text) as review_reason_code,
-        cast(reviewed.reviewed_by as text) as reviewed_by,
-        cast(reviewed.reviewed_at as timestamp) as reviewed_at,
-        reviewed.review_is_stale
-    from windows
-    inner join states
-        on windows.notification_key = states.notification_key
-    inner join reviewed
-        on windows.notification_key = reviewed.notification_key
-    inner join working_hours
-        on windows.notification_key = working_hours.notification_key
-    inner join child_facts
-        on windows.notification_key = child_facts.notification_key
-    left join child_keys
-        on windows.notification_key = child_keys.notification_key
-    left join iros
-        on windows.iro_professional_id = iros.professional_id
+        measured.notification_key,
+        measured.notification_id,
+        measured.missing_episode_id,
+        measured.child_key,
+        measured.episode_type,
+        measured.is_notified,
+        measured.iro_professional_id,
+        measured.iro_name,
+        measured.iro_team,
+        measured.episode_start_at,
+        measured.episode_end_at,
+        measured.notified_at,
+        measured.clock_start_at,
+        measured.period_date,
+        measured.period_month,
+        measured.notification_delay_hours,
+        measured.due_at,
+        measured.horizon_at,
+        measured.footprint_category,
+        measured.is_awaiting_footprint,
+        measured.is_overdue,
+        measured.is_final,
+        measured.footprint_at,
+        measured.working_hours_to_footprint,
+        measured.evidence_source,
+        measured.evidence_id,
+        measured.evidence_at,
+        measured.evidence_basis,
+        measured.child_sex,
+        measured.child_age_at_notification,
+        measured.get_safe_open,
+        measured.missing_episodes_prior_90d,
+        measured.criteria_version,
+        cast(as_of.as_of as timestamp) as as_of,
+        measured.computed_category,
+        measured.is_reviewed,
+        measured.reviewed_category,
+        measured.review_reason_code,
+        measured.reviewed_by,
+        measured.reviewed_at,
+        measured.review_is_stale
+    from measured
+    cross join as_of
 
 )
 

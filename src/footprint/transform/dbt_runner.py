@@ -28,6 +28,8 @@ DBT_COMMANDS = {
 _FAILED = {"error", "fail", "runtime error"}
 # Commands that run models: the `review` sources must exist before them, reviewed or not.
 _READS_REVIEWS = {"build", "run", "test", "retry", "show"}
+# Commands that build models: a build plan decides how much of the history they work out again.
+_BUILDS_MODELS = {"build", "run"}
 # What dbt reports when the warehouse, not the data, was the trouble: the file held by another
 # process, the server gone or restarting, a lock or deadlock, the disk or memory full.
 _TRANSIENT = re.compile(
@@ -72,9 +74,13 @@ def run_dbt(
     if extra_vars:
         dbt_vars = validate_criteria({**dbt_vars, **extra_vars}, origin="criteria with overrides")
     dbt_vars = {**dbt_vars, **(project_vars or {})}
-    cli = dbt_command_line(args, settings, dbt_vars)
-    if cli[0] in _READS_REVIEWS:
+    command = dbt_command_line(args, settings, dbt_vars)[0]
+    if command in _READS_REVIEWS:
         _ensure_review_sources(settings)
+    plan = None
+    if command in _BUILDS_MODELS:
+        args, plan = _planned(args, settings, dbt_vars, project_vars)
+    cli = dbt_command_line(args, settings, dbt_vars)
 
     env: dict[str, str] = {}
     workdir = None
@@ -85,6 +91,8 @@ def run_dbt(
         workdir = settings.duckdb_path.resolve().parent
         workdir.mkdir(parents=True, exist_ok=True)
         env["FOOTPRINT_DUCKDB_PATH"] = settings.duckdb_path.name
+        env["FOOTPRINT_DUCKDB_MEMORY_LIMIT"] = str(settings.duckdb_config["memory_limit"])
+        env["FOOTPRINT_DUCKDB_THREADS"] = str(settings.duckdb_config["threads"])
     else:
         from footprint.warehouse.postgres import session_options
 
@@ -100,7 +108,33 @@ def run_dbt(
             _release_duckdb()
     if not result.success:
         raise _failure(cli[0], result)
+    if plan is not None:
+        from footprint.transform.incremental import complete_build
+
+        complete_build(settings, plan)
     return result
+
+
+def _planned(args: list[str], settings: Settings, dbt_vars: dict[str, Any],
+             project_vars: dict[str, Any] | None) -> tuple[list[str], Any]:
+    """Add what the build plan decides (footprint.transform.incremental): the var build_scope,
+    and --full-refresh for a full build. A build into other schemas (criteria compare) is
+    always full and leaves the live build's state alone."""
+    from footprint.transform.incremental import prepare_build
+
+    args = list(args) or ["build"]
+    if args[0] not in DBT_COMMANDS:
+        args = ["build", *args]
+    if (project_vars or {}).get("schema_prefix"):
+        dbt_vars["build_scope"] = "all"
+        return _full_refresh(args), None
+    plan = prepare_build(settings, {k: v for k, v in dbt_vars.items() if k != "build_scope"}, args)
+    dbt_vars["build_scope"] = plan.scope
+    return (_full_refresh(args) if plan.full else args), plan
+
+
+def _full_refresh(args: list[str]) -> list[str]:
+    return args if "--full-refresh" in args else [*args, "--full-refresh"]
 
 
 def _failure(command: str, result: Any) -> FootprintError:
@@ -130,10 +164,12 @@ def _ensure_review_sources(settings: Settings) -> None:
     """The review tables are the programme manager's, written by `footprint review`; before the
     first review they still exist, empty, so every model reads them the same way."""
     from footprint.review.store import ensure_review_tables
+    from footprint.transform.incremental import ensure_state_tables
     from footprint.warehouse import connect
 
     with connect(settings) as conn:
         ensure_review_tables(conn)
+        ensure_state_tables(conn)  # the source build.build_scope, for every model and unit test
         conn.commit()
 
 

@@ -59,7 +59,7 @@ class DuckDBTarget:
 
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return duckdb.connect(str(settings.duckdb_path), read_only=read_only)
+            return duckdb.connect(str(settings.duckdb_path), read_only=read_only, config=dict(settings.duckdb_config))
         except duckdb.IOException as exc:
             lock = _LOCK_HOLDER.search(str(exc))
             if lock is None:
@@ -75,7 +75,7 @@ class DuckDBTarget:
 
         if not settings.marts_path.exists():
             raise FootprintError(f"no published marts yet at {settings.marts_path}: run a night first")
-        conn = duckdb.connect(":memory:")
+        conn = duckdb.connect(":memory:", config=dict(settings.duckdb_config))
         conn.execute(f"attach '{_sql_path(settings.marts_path)}' as marts (read_only)")
         conn.execute("use marts")
         return conn

@@ -6,7 +6,7 @@ with
 
 accepted_rows as (
 
-    {{ accepted_rows(source('lcs', 'case_notes')) }}
+    {{ accepted_rows(source('lcs', 'case_notes'), scope_by=['cano_casenote_id', 'cano_person_id']) }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 accepted_rows as (
 
-    {{ accepted_rows(source('lcs', 'ssd_cla_reviews')) }}
+    {{ accepted_rows(source('lcs', 'ssd_cla_reviews'), scope_by=['clar_cla_review_id', 'clar_cla_person_id']) }}
 
 ),
 

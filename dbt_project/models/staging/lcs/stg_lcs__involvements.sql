@@ -4,7 +4,11 @@ with
 
 latest_night_rows as (
 
-    {{ accepted_rows(source('lcs', 'ssd_involvements'), latest_night_only=true) }}
+    {{ accepted_rows(
+        source('lcs', 'ssd_involvements'),
+        latest_night_only=true,
+        scope_by=['invo_involvements_id', 'invo_person_id']
+    ) }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 
 accepted_rows as (
 
-    {{ accepted_rows(source('lcs', 'ssd_missing')) }}
+    {{ accepted_rows(source('lcs', 'ssd_missing'), scope_by=['miss_table_id', 'miss_person_id']) }}
 
 ),
 
@@ -45,7 +45,8 @@ final as (
         rhi_accepted,
         modified_at
     from ranked
-    where recency_rank = 1 and not is_deleted
+    -- The episode's child decides whose notification it is: a nightly build keeps its own.
+    where recency_rank = 1 and not is_deleted and {{ in_build_scope('person_id') }}
 
 )
 

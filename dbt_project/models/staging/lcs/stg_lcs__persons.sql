@@ -4,7 +4,11 @@ with
 
 latest_night_rows as (
 
-    {{ accepted_rows(source('lcs', 'ssd_person'), latest_night_only=true) }}
+    {{ accepted_rows(
+        source('lcs', 'ssd_person'),
+        latest_night_only=true,
+        scope_by=['pers_person_id', 'pers_person_id']
+    ) }}
 
 ),
 

@@ -3,7 +3,11 @@ with
 
 latest_night_rows as (
 
-    {{ accepted_rows(source('lcs', 'service_involvements'), latest_night_only=true) }}
+    {{ accepted_rows(
+        source('lcs', 'service_involvements'),
+        latest_night_only=true,
+        scope_by=['serv_involvement_id', 'serv_person_id']
+    ) }}
 
 ),
 

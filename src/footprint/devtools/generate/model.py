@@ -245,7 +245,10 @@ class World:
         surname = rng.choice(tx.SURNAMES)
         upn = "" if rng.random() < 0.08 else f"{rng.choice('ABCDEFGHJKLMNPRTUVWXYZ')}{rng.randrange(10**12):012d}"
         eth = weighted(rng, _ETHNICITY)
-        created = care_start - rng.randrange(1, 400) * DAY
+        # Known to services before care (at the latest when care starts), but never before
+        # birth: a record made ahead of the birth would carry a date of birth after the night
+        # that first holds it, one made after care started would leave its allocations orphaned.
+        created = min(care_start, max(care_start - rng.randrange(1, 400) * DAY, (dob + 1) * DAY + WORK_START))
         pid = f"{10_000 + 3 * k + rng.randrange(3):07d}"
         return Child(
             k, pid, sex, dob, eth, forename, surname, upn, care_start, care_end, stock, misser, rate,

@@ -1,0 +1,298 @@
+"""What a night's `dbt build` must work out again, so its cost follows the night, not the history.
+
+Every rule of the audit is worked out per child: a notification belongs to the child of its
+measured episode, and each record reaches it through that child. So a build need only redo the
+children the night can have changed, and keep every other child's rows as they were:
+
+* the children of any record (every version of it, on any night) that a newly accepted night
+  carries: an episode, a case note, a CLA review, or a notification (through its episodes);
+* the children whose row changed in a snapshot file (persons, allocations, other services)
+  between the night the last build read and the latest accepted one;
+* the children of every notification a programme manager has reviewed;
+* the children with a notification whose state still depends on "now" (due or horizon not yet
+  passed at the last build's as_of, or a record counted after it);
+* the children a build that did not finish had in scope (kept until a build completes).
+
+Everything is rebuilt instead (a full build, by itself) when there is no completed build to
+follow, when the criteria, the calendar or the model code changed (the fingerprint), when the
+professionals changed, when a night the last build read was reloaded or set aside (which is
+also how "now" can go back), or when dbt was asked for a part of the project only.
+
+State lives beside the models it describes, in the intermediate schema: `build_ledger` (the last
+completed build: fingerprint, the nights it read, its as_of) and `build_scope` (the children of
+the build under way). The models read the scope through the source `build.build_scope`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from footprint.contract import FILES_BY_TABLE
+from footprint.settings import DBT_PROJECT_DIR, Settings
+from footprint.warehouse import Connection, connect, execute, fetch_all, fetch_value, target_of
+from footprint.warehouse.base import RAW
+
+log = logging.getLogger(__name__)
+
+STATE_SCHEMA = "intermediate"
+LEDGER = f"{STATE_SCHEMA}.build_ledger"
+SCOPE = f"{STATE_SCHEMA}.build_scope"
+NOTIFICATIONS = f"{STATE_SCHEMA}.int_notifications__measured"
+EVIDENCE = f"{STATE_SCHEMA}.int_footprint_evidence__measured"
+ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured")
+# The model code a fingerprint covers: a change to any of it rebuilds everything.
+CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
+# Event files: (record key, child) columns; a notification reaches its child through its episode.
+EVENT_FILES = {
+    "ssd_missing": ("miss_table_id", "miss_person_id"),
+    "case_notes": ("cano_casenote_id", "cano_person_id"),
+    "ssd_cla_reviews": ("clar_cla_review_id", "clar_cla_person_id"),
+}
+SNAPSHOT_FILES = {
+    "ssd_person": "pers_person_id",
+    "ssd_involvements": "invo_person_id",
+    "service_involvements": "serv_person_id",
+}
+NOTIFICATION_KEY = ("mino_notification_id", None)
+GLOBAL_SNAPSHOTS = ("ssd_professionals",)
+# An event file carries the rows changed in the 14 days up to its night (extract contract).
+WINDOW_DAYS = 15
+# dbt options that keep the whole project selected.
+_WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
+
+Night = tuple[str, str]  # (extract_date, loaded_at), both ISO text
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """`scope` is 'children' (the nightly path) or 'all' (a full build, reason says why)."""
+
+    scope: str
+    reason: str
+    fingerprint: str
+    nights: tuple[Night, ...] = ()
+    as_of: dt.datetime | None = None
+    children: int = 0
+    record: bool = True  # whether a success completes the ledger (not for a part of the project)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def full(self) -> bool:
+        return self.scope == "all"
+
+
+def fingerprint(dbt_vars: dict[str, Any]) -> str:
+    """sha256 of the criteria vars and every file of the model code (models, macros, seeds)."""
+    digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True, default=str).encode())
+    for name in CODE_PATHS:
+        root = DBT_PROJECT_DIR / name
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_whole_project(args: Sequence[str]) -> bool:
+    """False when dbt was given a selection (--select, --exclude, a selector...)."""
+    options = [a.split("=", 1)[0] for a in args if a.startswith("-")]
+    selecting = {"-s", "--select", "-m", "--models", "--model", "--exclude", "--selector", "--inline"}
+    return not any(o in selecting for o in options if o not in _WHOLE_PROJECT)
+
+
+def prepare_build(settings: Settings, dbt_vars: dict[str, Any], args: Sequence[str]) -> BuildPlan:
+    """Decide the build, write its scope and commit, before dbt runs."""
+    print_ = fingerprint(dbt_vars)
+    with connect(settings) as conn:
+        ensure_state_tables(conn)
+        plan = _plan(conn, print_, args)
+        if plan.full:
+            # A full build that crashes must be followed by a full build: forget the last one.
+            execute(conn, f"delete from {LEDGER}")  # noqa: S608 (constants)
+        else:
+            plan = _with_children(conn, plan)
+        conn.commit()
+    log.info("dbt %s: %s (%s)", "full build" if plan.full else f"nightly build of {plan.children} child(ren)",
+             plan.reason, "incremental" if not plan.full else "--full-refresh")
+    return plan
+
+
+def complete_build(settings: Settings, plan: BuildPlan) -> None:
+    """After dbt succeeded: the build becomes the last completed one and its scope is done."""
+    with connect(settings) as conn:
+        execute(conn, f"delete from {SCOPE}")  # noqa: S608 (constants)
+        execute(conn, f"delete from {LEDGER}")  # noqa: S608
+        if plan.record:
+            execute(
+                conn,
+                f"insert into {LEDGER} (fingerprint, nights, as_of, built_at) values (%s, %s, %s, %s)",  # noqa: S608
+                (plan.fingerprint, json.dumps(list(plan.nights)), plan.as_of,
+                 dt.datetime.now(dt.UTC).replace(tzinfo=None)),
+            )
+        conn.commit()
+
+
+def ensure_state_tables(conn: Connection) -> None:
+    target = target_of(conn)
+    target.create_schema(conn, STATE_SCHEMA)
+    execute(conn, f"create table if not exists {LEDGER} (fingerprint text not null, nights text not null, "
+                  "as_of timestamp, built_at timestamp not null)")
+    execute(conn, f"create table if not exists {SCOPE} (person_id text not null)")
+
+
+def _plan(conn: Connection, print_: str, args: Sequence[str]) -> BuildPlan:
+    nights, as_of = _accepted_nights(conn)
+    base = BuildPlan("all", "", print_, nights, as_of, record=is_whole_project(args))
+    full = _full_build_reason(conn, base, args)
+    if full:
+        return BuildPlan("all", full, print_, nights, as_of, record=base.record)
+    ledger = fetch_all(conn, f"select nights, as_of from {LEDGER}")  # noqa: S608
+    built = [tuple(n) for n in json.loads(ledger[0][0])]
+    return BuildPlan("children", "only what the night can have changed", print_, nights, as_of,
+                     extra={"built": built, "built_as_of": ledger[0][1]})
+
+
+def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str]) -> str | None:
+    """Why this build must rebuild everything, or None when a nightly build is exact."""
+    if "--full-refresh" in args:
+        return "asked for (--full-refresh)"
+    if not plan.record:
+        return "a part of the project was selected"
+    ledger = fetch_all(conn, f"select fingerprint, nights, as_of from {LEDGER}")  # noqa: S608
+    if not ledger:
+        return "no completed build to follow"
+    fingerprint_, built_json, built_as_of = ledger[0]
+    built = {tuple(n) for n in json.loads(built_json)}
+    existing = set(target_of(conn).tables(conn, STATE_SCHEMA, base_tables_only=True))
+    reasons = (
+        (fingerprint_ != plan.fingerprint, "the criteria, the calendar or the models changed"),
+        (not set(ACCUMULATORS) <= existing, "a model that accumulates across nights is missing"),
+        # Also where "now" went back: the latest night built is no longer accepted.
+        (not built <= set(plan.nights), "a night the last build read was reloaded or set aside"),
+        (plan.as_of is None or built_as_of is None, "no accepted night"),
+    )
+    for true, reason in reasons:
+        if true:
+            return reason
+    latest_built = max(n[0] for n in built)
+    latest = max(n[0] for n in plan.nights)
+    if latest != latest_built and _snapshot_changed(conn, GLOBAL_SNAPSHOTS, latest_built, latest):
+        return "the professionals changed"
+    return None
+
+
+def _accepted_nights(conn: Connection) -> tuple[tuple[Night, ...], dt.datetime | None]:
+    rows = fetch_all(conn, f"select extract_date, loaded_at, produced_at from {RAW}.extract_nights "  # noqa: S608
+                           "where status = 'accepted' order by extract_date")
+    nights = tuple((str(d), str(loaded)) for d, loaded, _ in rows)
+    return nights, max((p for *_, p in rows), default=None)
+
+
+def _snapshot_changed(conn: Connection, tables: Sequence[str], before: str, after: str) -> bool:
+    return any(fetch_value(conn, f"select count(*) from ({_snapshot_diff(table)}) as changed", _pair(after, before))
+               for table in tables)
+
+
+def _typed(table: str) -> str:
+    """The file's columns as staging reads them (macros/parse_datetimes.sql): the same value in
+    the other spelling (a UK date, a `T`, spaces around text) is no change."""
+    exprs = []
+    for col in FILES_BY_TABLE[table].columns:
+        name = col.name
+        if col.kind in ("date", "timestamp"):
+            iso = (f"case when strpos(trim({name}), '/') > 0 then substr(split_part(trim({name}), '/', 3), 1, 4) "
+                   f"|| '-' || lpad(split_part(trim({name}), '/', 2), 2, '0') || '-' || "
+                   f"lpad(split_part(trim({name}), '/', 1), 2, '0') || substr(split_part(trim({name}), '/', 3), 5) "
+                   f"else replace(trim({name}), 'T', ' ') end")
+            exprs.append(f"cast(nullif({iso}, '') as timestamp) as {name}")
+        elif col.kind == "flag":
+            exprs.append(f"(coalesce(upper(trim({name})), 'N') = 'Y') as {name}")
+        elif col.kind == "id":
+            exprs.append(f"nullif({name}, '') as {name}")
+        else:
+            exprs.append(f"nullif(trim({name}), '') as {name}")
+    return ", ".join(exprs)
+
+
+def _snapshot_diff(table: str) -> str:
+    """The rows, as staging reads them, in which two nights of a snapshot file differ (params:
+    after, before, before, after). A row delivered twice is a difference too: the nightly build's
+    tests must see it (staging's uniqueness test fails the night)."""
+    one = f"select {_typed(table)} from {RAW}.{table} where _extract_date = %s"  # noqa: S608 (contract names)
+    return f"({one} except all {one}) union all ({one} except all {one})"
+
+
+def _snapshot_children(table: str, person: str) -> str:
+    return f"select changed.{person} as person_id from ({_snapshot_diff(table)}) as changed"  # noqa: S608
+
+
+def _pair(after: str, before: str) -> tuple[dt.date, ...]:
+    after_, before_ = dt.date.fromisoformat(after), dt.date.fromisoformat(before)
+    return (after_, before_, before_, after_)
+
+
+def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
+    built: list[Night] = plan.extra["built"]
+    new_dates = [d for d, loaded in plan.nights if (d, loaded) not in set(built)]
+    selects: list[tuple[str, tuple]] = []
+    if new_dates:
+        selects += _event_children(new_dates, built)
+    latest_built, latest = max(n[0] for n in built), max(n[0] for n in plan.nights)
+    if latest != latest_built:
+        selects += [(_snapshot_children(t, person), _pair(latest, latest_built))
+                    for t, person in SNAPSHOT_FILES.items()]
+    selects += _standing_children(plan.extra["built_as_of"])
+    for sql, params in selects:
+        execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
+                      f"from ({sql}) as scoped where scoped.person_id is not null "
+                      f"and scoped.person_id not in (select person_id from {SCOPE})", params)
+    children = int(fetch_value(conn, f"select count(*) from {SCOPE}"))  # noqa: S608
+    return BuildPlan(plan.scope, f"{len(new_dates)} new night(s)", plan.fingerprint, plan.nights,
+                     plan.as_of, children, plan.record)
+
+
+def _event_children(new: list[str], built: list[Night]) -> list[tuple[str, tuple]]:
+    """Children of the records a new night changed: rows not already read, identical, on an
+    earlier night. Each night repeats 14 days of rows, so a copy of a row read before comes
+    from a night at most WINDOW_DAYS earlier; a row with no such copy is a change."""
+    first_new = min(dt.date.fromisoformat(d) for d in new)
+    earlier = [d for d, _ in built if dt.date.fromisoformat(d) >= first_new - dt.timedelta(days=WINDOW_DAYS)]
+    new_params = tuple(dt.date.fromisoformat(d) for d in new)
+    old_params = tuple(dt.date.fromisoformat(d) for d in earlier) or (dt.date.min,)
+    new_marks, old_marks = ", ".join(["%s"] * len(new_params)), ", ".join(["%s"] * len(old_params))
+    selects = []
+    for table, (key, person) in {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}.items():
+        columns = _typed(table)
+        night_rows = f"select {columns} from {RAW}.{table} where _extract_date in ({new_marks})"  # noqa: S608
+        # Only rows of the same records can be copies: the key narrows the earlier nights first.
+        copies = (f"select {columns} from {RAW}.{table} where _extract_date in ({old_marks}) "  # noqa: S608
+                  f"and {key} in (select {key} from {RAW}.{table} where _extract_date in ({new_marks}))")
+        changed = f"select {key} from ({night_rows} except {copies}) as changed"
+        selects.append((_children_of_records(table, key, person, changed), new_params + old_params + new_params))
+    return selects
+
+
+def _children_of_records(table: str, key: str, person: str | None, changed_keys: str) -> str:
+    """The child of every version, on any night, of the records whose keys `changed_keys` lists;
+    a notification's children are those of the episodes any version of it points to."""
+    if person is not None:
+        return (f"select nullif({person}, '') as person_id from {RAW}.{table} "  # noqa: S608
+                f"where {key} in ({changed_keys})")
+    return (f"select nullif(miss_person_id, '') as person_id from {RAW}.ssd_missing where miss_table_id in "  # noqa: S608
+            f"(select mino_missing_id from {RAW}.{table} where {key} in ({changed_keys}))")
+
+
+def _standing_children(built_as_of: dt.datetime) -> list[tuple[str, tuple]]:
+    """Children whose rows may move with "now" alone, and those a programme manager reviewed."""
+    unsettled = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
+                 "or due_at >= %s or horizon_at >= %s")
+    counted_later = f"select person_id from {EVIDENCE} where recorded_at > %s or counts_from_at > %s"  # noqa: S608
+    reviewed = (f"select person_id from {NOTIFICATIONS} where notification_key in "  # noqa: S608
+                "(select notification_key from review.category_reviews)")
+    return [(unsettled, (built_as_of, built_as_of)), (counted_later, (built_as_of, built_as_of)), (reviewed, ())]

@@ -1,0 +1,147 @@
+"""When a build may follow the last one child by child, and when it must rebuild everything.
+
+footprint.transform.incremental decides on raw and on its own ledger, before dbt runs: these
+tests load real generated nights into a real DuckDB file and read its decisions, with the two
+accumulating models standing as empty tables (their content is the equivalence tests' matter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from footprint.contract import NIGHT_ACCEPTED
+from footprint.settings import Settings
+from footprint.transform.criteria import criteria_vars
+from footprint.transform.incremental import (
+    EVIDENCE,
+    NOTIFICATIONS,
+    SCOPE,
+    complete_build,
+    ensure_state_tables,
+    is_whole_project,
+    prepare_build,
+)
+from footprint.warehouse import connect, execute, fetch_value
+from tests.support.pipeline import write_nights
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("plan-landing")
+    write_nights(folder, nights=3, preset="small", seed=5)
+    return folder
+
+
+@pytest.fixture
+def settings(landing, tmp_path, monkeypatch) -> Settings:
+    monkeypatch.setenv("FOOTPRINT_PSEUDONYM_KEY", "incremental-plan-test-key-0123456789abcdef")
+    settings = Settings.from_env({"FOOTPRINT_LANDING_DIR": str(landing),
+                                  "FOOTPRINT_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb")})
+    from footprint.review.store import ensure_review_tables
+
+    with connect(settings) as conn:  # as footprint build finds the warehouse before it plans
+        ensure_review_tables(conn)
+        ensure_state_tables(conn)
+        execute(conn, f"create table {NOTIFICATIONS} (person_id text, notification_key text, "
+                      "due_at timestamp, horizon_at timestamp)")
+        execute(conn, f"create table {EVIDENCE} (person_id text, recorded_at timestamp, counts_from_at timestamp)")
+        conn.commit()
+    return settings
+
+
+def nights(landing) -> list[dt.date]:
+    return sorted(dt.date.fromisoformat(p.name) for p in landing.iterdir())
+
+
+def accept(night: dt.date, settings: Settings) -> None:
+    from footprint import nightly
+    from footprint.ingest.raw_load import load_night
+
+    load_night(settings.landing_dir / night.isoformat(), settings)
+    nightly.mark_night(night, NIGHT_ACCEPTED, {}, settings)
+
+
+def built(settings: Settings, args: list[str] | None = None, **overrides):
+    """The plan for a build now, then that build completed as dbt would."""
+    plan = prepare_build(settings, {**criteria_vars(settings.criteria_path), **overrides}, args or ["build"])
+    complete_build(settings, plan)
+    return plan
+
+
+def test_the_first_build_is_full_and_the_next_follows_it_child_by_child(settings, landing):
+    first, second = nights(landing)[:2]
+    accept(first, settings)
+    assert (built(settings).full, built(settings).full) == (True, False)
+    accept(second, settings)
+    plan = built(settings)
+    assert not plan.full and plan.reason == "1 new night(s)"
+    assert 0 < plan.children < 60, "a night changes a few children of the ~150"
+    again = built(settings)
+    assert not again.full and again.reason == "0 new night(s)" and again.children == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("criteria", "the criteria, the calendar or the models changed"),
+        ("reload", "a night the last build read was reloaded or set aside"),
+        ("set aside", "a night the last build read was reloaded or set aside"),
+        ("professionals", "the professionals changed"),
+        ("selection", "a part of the project was selected"),
+        ("asked", "asked for (--full-refresh)"),
+    ],
+)
+def test_what_forces_a_full_build(settings, landing, change, reason):
+    from footprint import nightly
+
+    first, second, third = nights(landing)[:3]
+    accept(first, settings)
+    accept(second, settings)
+    built(settings)
+    args, overrides = ["build"], {}
+    if change == "criteria":
+        overrides = {"footprint_due_working_days": 2}
+    elif change == "reload":
+        accept(second, settings)  # the same night loaded again: its old rows are gone
+    elif change == "set aside":  # rejected after it was built (by hand: a build's failure rejects before)
+        nightly.mark_night(second, "rejected", {"stage": "dbt build"}, settings)
+    elif change == "professionals":
+        accept(third, settings)
+        with connect(settings) as conn:
+            execute(conn, "update raw.ssd_professionals set prof_professional_department = 'Moved' "
+                          "where _extract_date = %s and prof_professional_id = "
+                          "(select min(prof_professional_id) from raw.ssd_professionals)", (third,))
+            conn.commit()
+    elif change == "selection":
+        args = ["build", "--select", "fct_missing_notifications"]
+    else:
+        args = ["build", "--full-refresh"]
+    plan = built(settings, args, **overrides)
+    assert plan.full and plan.reason == reason
+    # The next build follows this one, but a build of part of the project completed nothing.
+    assert built(settings, **overrides).full == (change == "selection")
+
+
+def test_an_unfinished_builds_children_stay_in_scope_until_a_build_completes(settings, landing):
+    first, second = nights(landing)[:2]
+    accept(first, settings)
+    built(settings)
+    accept(second, settings)
+    crashed = prepare_build(settings, criteria_vars(settings.criteria_path), ["build"])  # dbt dies here
+    with connect(settings) as conn:
+        pending = fetch_value(conn, f"select count(*) from {SCOPE}")
+    assert pending == crashed.children > 0
+    rerun = built(settings)
+    assert rerun.children == crashed.children, "the rerun takes in what the dead build had in scope"
+    with connect(settings) as conn:
+        assert fetch_value(conn, f"select count(*) from {SCOPE}") == 0
+
+
+def test_a_selection_is_a_part_of_the_project_and_resource_types_are_not():
+    assert is_whole_project(["build", "--exclude-resource-type", "unit_test"])
+    assert is_whole_project(["run", "--full-refresh"])
+    assert not is_whole_project(["build", "--select", "fct_missing_notifications"])
+    assert not is_whole_project(["run", "-s", "+fct_missing_notifications"])
+    assert not is_whole_project(["build", "--exclude=stg_lcs__persons"])

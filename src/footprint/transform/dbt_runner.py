@@ -49,10 +49,14 @@ class DbtFailure(FootprintError):
         self.nodes = nodes
 
 
-def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, Any]) -> list[str]:
+def _with_command(args: list[str]) -> list[str]:
+    """`footprint build` alone, or with options only, is `dbt build`."""
     args = list(args) or ["build"]
-    if args[0] not in DBT_COMMANDS:
-        args = ["build", *args]
+    return args if args[0] in DBT_COMMANDS else ["build", *args]
+
+
+def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, Any]) -> list[str]:
+    args = _with_command(args)
     cli = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args[0] not in _NO_PROJECT_VARS:
         cli += ["--target", settings.target, "--vars", json.dumps(dbt_vars, sort_keys=True)]
@@ -74,11 +78,11 @@ def run_dbt(
     if extra_vars:
         dbt_vars = validate_criteria({**dbt_vars, **extra_vars}, origin="criteria with overrides")
     dbt_vars = {**dbt_vars, **(project_vars or {})}
-    command = dbt_command_line(args, settings, dbt_vars)[0]
-    if command in _READS_REVIEWS:
-        _ensure_review_sources(settings)
+    args = _with_command(args)
+    if args[0] in _READS_REVIEWS:
+        _ensure_sources(settings)
     plan = None
-    if command in _BUILDS_MODELS:
+    if args[0] in _BUILDS_MODELS:
         args, plan = _planned(args, settings, dbt_vars, project_vars)
     cli = dbt_command_line(args, settings, dbt_vars)
 
@@ -122,9 +126,6 @@ def _planned(args: list[str], settings: Settings, dbt_vars: dict[str, Any],
     always full and leaves the live build's state alone."""
     from footprint.transform.incremental import prepare_build
 
-    args = list(args) or ["build"]
-    if args[0] not in DBT_COMMANDS:
-        args = ["build", *args]
     if (project_vars or {}).get("schema_prefix"):
         dbt_vars["build_scope"] = "all"
         return _full_refresh(args), None
@@ -160,9 +161,10 @@ def _failed_nodes(result: Any) -> list[tuple[str, str]]:
     return nodes
 
 
-def _ensure_review_sources(settings: Settings) -> None:
-    """The review tables are the programme manager's, written by `footprint review`; before the
-    first review they still exist, empty, so every model reads them the same way."""
+def _ensure_sources(settings: Settings) -> None:
+    """The tables models read that no model builds: the review tables are the programme
+    manager's, written by `footprint review` (before the first review they still exist, empty,
+    so every model reads them the same way); the build state is footprint.transform.incremental's."""
     from footprint.review.store import ensure_review_tables
     from footprint.transform.incremental import ensure_state_tables
     from footprint.warehouse import connect

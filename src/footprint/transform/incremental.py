@@ -25,12 +25,13 @@ the build under way). The models read the scope through the source `build.build_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from footprint.contract import FILES_BY_TABLE
@@ -80,7 +81,8 @@ class BuildPlan:
     as_of: dt.datetime | None = None
     children: int = 0
     record: bool = True  # whether a success completes the ledger (not for a part of the project)
-    extra: dict[str, Any] = field(default_factory=dict)
+    built: tuple[Night, ...] = ()  # the nights the last completed build read
+    built_as_of: dt.datetime | None = None  # and its "now"
 
     @property
     def full(self) -> bool:
@@ -107,10 +109,10 @@ def is_whole_project(args: Sequence[str]) -> bool:
 
 
 def prepare_build(settings: Settings, dbt_vars: dict[str, Any], args: Sequence[str]) -> BuildPlan:
-    """Decide the build, write its scope and commit, before dbt runs."""
+    """Decide the build, write its scope and commit, before dbt runs (the state tables exist:
+    run_dbt makes them, with the other sources, before any command that reads models)."""
     print_ = fingerprint(dbt_vars)
     with connect(settings) as conn:
-        ensure_state_tables(conn)
         plan = _plan(conn, print_, args)
         if plan.full:
             # A full build that crashes must be followed by a full build: forget the last one.
@@ -148,34 +150,32 @@ def ensure_state_tables(conn: Connection) -> None:
 
 def _plan(conn: Connection, print_: str, args: Sequence[str]) -> BuildPlan:
     nights, as_of = _accepted_nights(conn)
-    base = BuildPlan("all", "", print_, nights, as_of, record=is_whole_project(args))
-    full = _full_build_reason(conn, base, args)
-    if full:
-        return BuildPlan("all", full, print_, nights, as_of, record=base.record)
-    ledger = fetch_all(conn, f"select nights, as_of from {LEDGER}")  # noqa: S608
-    built = [tuple(n) for n in json.loads(ledger[0][0])]
-    return BuildPlan("children", "only what the night can have changed", print_, nights, as_of,
-                     extra={"built": built, "built_as_of": ledger[0][1]})
+    ledger = fetch_all(conn, f"select fingerprint, nights, as_of from {LEDGER}")  # noqa: S608
+    built_print, built, built_as_of = (
+        (ledger[0][0], tuple(tuple(n) for n in json.loads(ledger[0][1])), ledger[0][2]) if ledger else (None, (), None)
+    )
+    plan = BuildPlan("children", "", print_, nights, as_of, record=is_whole_project(args),
+                     built=built, built_as_of=built_as_of)
+    full = _full_build_reason(conn, plan, args, built_print if ledger else None)
+    return dataclasses.replace(plan, scope="all", reason=full) if full else plan
 
 
-def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str]) -> str | None:
+def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], built_print: str | None) -> str | None:
     """Why this build must rebuild everything, or None when a nightly build is exact."""
     if "--full-refresh" in args:
         return "asked for (--full-refresh)"
     if not plan.record:
         return "a part of the project was selected"
-    ledger = fetch_all(conn, f"select fingerprint, nights, as_of from {LEDGER}")  # noqa: S608
-    if not ledger:
+    if built_print is None:
         return "no completed build to follow"
-    fingerprint_, built_json, built_as_of = ledger[0]
-    built = {tuple(n) for n in json.loads(built_json)}
+    built = set(plan.built)
     existing = set(target_of(conn).tables(conn, STATE_SCHEMA, base_tables_only=True))
     reasons = (
-        (fingerprint_ != plan.fingerprint, "the criteria, the calendar or the models changed"),
+        (built_print != plan.fingerprint, "the criteria, the calendar or the models changed"),
         (not set(ACCUMULATORS) <= existing, "a model that accumulates across nights is missing"),
         # Also where "now" went back: the latest night built is no longer accepted.
         (not built <= set(plan.nights), "a night the last build read was reloaded or set aside"),
-        (plan.as_of is None or built_as_of is None, "no accepted night"),
+        (plan.as_of is None or plan.built_as_of is None, "no accepted night"),
     )
     for true, reason in reasons:
         if true:
@@ -238,7 +238,7 @@ def _pair(after: str, before: str) -> tuple[dt.date, ...]:
 
 
 def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
-    built: list[Night] = plan.extra["built"]
+    built = plan.built
     new_dates = [d for d, loaded in plan.nights if (d, loaded) not in set(built)]
     selects: list[tuple[str, tuple]] = []
     if new_dates:
@@ -247,17 +247,17 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
     if latest != latest_built:
         selects += [(_snapshot_children(t, person), _pair(latest, latest_built))
                     for t, person in SNAPSHOT_FILES.items()]
-    selects += _standing_children(plan.extra["built_as_of"])
+    assert plan.built_as_of is not None  # a nightly build follows a completed one
+    selects += _standing_children(plan.built_as_of)
     for sql, params in selects:
         execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
                       f"from ({sql}) as scoped where scoped.person_id is not null "
                       f"and scoped.person_id not in (select person_id from {SCOPE})", params)
     children = int(fetch_value(conn, f"select count(*) from {SCOPE}"))  # noqa: S608
-    return BuildPlan(plan.scope, f"{len(new_dates)} new night(s)", plan.fingerprint, plan.nights,
-                     plan.as_of, children, plan.record)
+    return dataclasses.replace(plan, reason=f"{len(new_dates)} new night(s)", children=children)
 
 
-def _event_children(new: list[str], built: list[Night]) -> list[tuple[str, tuple]]:
+def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, tuple]]:
     """Children of the records a new night changed: rows not already read, identical, on an
     earlier night. Each night repeats 14 days of rows, so a copy of a row read before comes
     from a night at most WINDOW_DAYS earlier; a row with no such copy is a change."""

@@ -56,8 +56,8 @@ PARALLEL := -n 2 --dist loadscope
 test: setup postgres-binaries browser airflow-init lint
 	$(PYTEST) $(PARALLEL) --durations=15 tests
 
-test-fast: setup
-	$(PYTEST) $(PARALLEL) -m "not postgres and not airflow and not slow" tests
+test-fast: setup browser
+	$(PYTEST) $(PARALLEL) --durations=10 -m "not postgres and not airflow and not slow" tests
 
 lint: setup
 	$(BIN)/ruff check src dags tests expectations

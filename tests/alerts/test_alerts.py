@@ -18,6 +18,8 @@ from footprint.ingest.landing import ExtractError
 from footprint.settings import Settings
 from tests.support.alert_servers import self_signed_certificate, smtp_server, webhook_server
 
+pytestmark = pytest.mark.dbt
+
 NIGHT = dt.date(2022, 3, 2)
 
 

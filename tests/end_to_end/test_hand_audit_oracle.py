@@ -19,6 +19,8 @@ import pytest
 from footprint import cli
 from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE, hand_audit, write_hand_audit
 
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
 # A fixed test key: the PostgreSQL target refuses to run without one.
 PSEUDONYM_KEY = "hand-audit-oracle-test-key-0123456789abcdef"
 

@@ -35,6 +35,8 @@ import pytest
 from footprint.contract import FILES, NIGHTS_TABLE
 from tests.support.places import Backend, Place, content, environment, published
 
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
 BACKENDS = ["duckdb", "postgres"]
 STEPS = ["load", "gate", "build", "publish"]
 PSEUDONYM_KEY = "crash-tests-key-0123456789abcdef"

@@ -22,6 +22,8 @@ from footprint.publish.roles import BI, LOADER, ROLES, SERVICE, TRANSFORMER, ini
 from footprint.settings import DBT_PROJECT_DIR, Settings
 from tests.support.pipeline import write_nights
 
+pytestmark = pytest.mark.dbt
+
 KEY = "first-pseudonym-key-for-the-tests-0123456789"
 OTHER_KEY = "second-pseudonym-key-for-the-tests-9876543210"
 PASSWORDS = {role.key: f"{role.key}-password" for role in ROLES}

@@ -55,6 +55,8 @@ from tests.support.quality_cases import (
     write_night_folder,
 )
 
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
 BACKENDS = ["duckdb", "postgres"]
 START = dt.date(2022, 3, 1)
 SEED = 20220301

@@ -19,6 +19,8 @@ from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE
 from tests.support.report_fixture import run_fixture, secrets, shingles
 from tests.support.report_pages import keyed_rows, number, output_texts, parse, table
 
+pytestmark = pytest.mark.dbt
+
 PERIOD = ("2022-01-01", "2022-02-28")
 KEY = "report-test-pseudonym-key-0123456789abcdef"
 IRO_NAMES = {"W0101": "Anwen Morgan", "W0102": "Bethan Price", "W0103": "Carys Lloyd",

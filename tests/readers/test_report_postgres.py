@@ -13,6 +13,8 @@ from footprint.devtools.fixtures.hand_audit import HAND_AUDIT_ORACLE
 from tests.support.report_fixture import FORMULA_NAMES, run_fixture
 from tests.support.report_pages import keyed_rows, number
 
+pytestmark = pytest.mark.dbt
+
 KEY = "report-postgres-pseudonym-key-0123456789abcdef"
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from footprint import cli, nightly
 from footprint.devtools.fixtures.hand_audit import write_hand_audit
 from footprint.readers.status import Night, Status, health_line, pending, read_status
 from footprint.settings import Settings
+
+pytestmark = pytest.mark.dbt
 
 D = dt.date(2022, 3, 1)
 
@@ -36,6 +40,7 @@ def test_the_health_line_says_what_an_operator_needs():
     assert "awaiting" not in health_line(status, counts=False)
 
 
+@pytest.mark.slow
 def test_status_on_a_warehouse_with_a_refused_delivery_and_a_rejected_night(duckdb_env, tmp_path, monkeypatch, capsys):
     landing = tmp_path / "landing"
     monkeypatch.setenv("FOOTPRINT_LANDING_DIR", str(landing))

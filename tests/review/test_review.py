@@ -18,6 +18,8 @@ from footprint.review.sample import draw_sample
 from footprint.settings import Settings
 from footprint.warehouse import connect_marts
 
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
 KEY = "review-test-pseudonym-key-0123456789abcdef"
 NOTE = "Spoke to the GM on 3 March: the note was on the wrong record (Rhiannon W.)"
 

@@ -10,6 +10,8 @@ import pytest
 
 from footprint.categories import CATEGORIES, RANK
 
+pytestmark = pytest.mark.dbt
+
 
 @pytest.fixture(scope="module")
 def render(tmp_path_factory):

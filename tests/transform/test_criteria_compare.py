@@ -26,6 +26,8 @@ from footprint.settings import CONFIG_DIR, Settings
 from footprint.warehouse import connect_marts, published_tables
 from tests.support.pipeline import marts_checksum
 
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+
 KEY = "compare-test-pseudonym-key-0123456789abcdef"
 
 

@@ -20,6 +20,8 @@ import pytest
 from footprint.contract import FILES, META_COLUMNS
 from footprint.ingest.raw_schema import NIGHTS_DDL
 
+pytestmark = pytest.mark.dbt
+
 MARTS = (
     "fct_missing_notifications",
     "fct_iro_compliance_monthly",
@@ -463,6 +465,7 @@ def test_same_input_gives_identical_marts_on_duckdb_and_postgres(duckdb_built, p
             assert duck_row == pg_row, mart
 
 
+@pytest.mark.slow  # a second full build, under other criteria
 def test_changing_a_criterion_changes_categories_without_sql_edits(duckdb_built, tmp_path):
     import shutil
 

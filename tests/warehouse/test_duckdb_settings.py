@@ -6,6 +6,8 @@ import pytest
 
 from footprint.settings import Settings
 
+pytestmark = pytest.mark.dbt
+
 
 def test_the_memory_limit_and_threads_reach_the_pipelines_connections_and_dbts(tmp_path, monkeypatch):
     from footprint.transform.dbt_runner import run_dbt

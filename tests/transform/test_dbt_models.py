@@ -499,6 +499,46 @@ def test_changing_a_criterion_changes_categories_without_sql_edits(duckdb_built,
     assert all(r["criteria_version"] == "test-2-days" for r in rows.values())
 
 
+def test_a_null_where_none_may_be_fails_the_models_not_null_test_by_column(duckdb_built, tmp_path):
+    """A model's never-NULL columns are checked in one data test per model: a NULL in any of
+    them fails it, and the failure says which column and how many rows, never a value."""
+    import shutil
+
+    import duckdb
+
+    from footprint.transform.dbt_runner import DbtFailure, run_dbt
+
+    shutil.copy(duckdb_built["settings"].duckdb_path, tmp_path / "warehouse.duckdb")
+    settings = _settings(tmp_path, "duckdb")
+    with duckdb.connect(str(settings.duckdb_path)) as conn:
+        conn.execute("update intermediate.int_notifications__windows set horizon_at = null "
+                     "where notification_key in ('notification:N1', 'notification:N2')")
+    with pytest.raises(DbtFailure) as caught:
+        run_dbt(["test", "--select", "int_notifications__windows", "--exclude-resource-type", "unit_test"],
+                settings)
+    (node, status), = caught.value.nodes
+    assert node.startswith("test.footprint.not_null_columns_int_notifications__windows") and status == "fail"
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        assert conn.execute(_compiled(node)).fetchall() == [("horizon_at", 2)]
+
+    # A mart's never-NULL columns are its contract's constraints: the build itself refuses.
+    with duckdb.connect(str(settings.duckdb_path)) as conn:
+        conn.execute("update intermediate.int_notifications__measured set child_key = null "
+                     "where notification_key = 'notification:N3'")
+    with pytest.raises(DbtFailure) as caught:
+        run_dbt(["run", "--select", "fct_missing_notifications"], settings)
+    assert caught.value.nodes == [("model.footprint.fct_missing_notifications", "error")]
+    assert "not null" in str(caught.value).lower() and "child_key" in str(caught.value)
+
+
+def _compiled(unique_id: str) -> str:
+    """The compiled SQL of a data test, from the manifest of the last dbt invocation."""
+    import json
+
+    manifest = json.loads((Path(os.environ["DBT_TARGET_PATH"]) / "manifest.json").read_text())
+    return manifest["nodes"][unique_id]["compiled_code"]
+
+
 def test_explain_shows_the_deciding_version_and_never_the_note_text(duckdb_published, postgres_published, monkeypatch):
     from footprint.readers.explain import explain, notification_key, render
 
@@ -649,6 +689,17 @@ def test_a_malformed_criterion_is_refused_before_dbt_starts(tmp_path, change, me
     path.write_text(yaml.safe_dump(criteria))
     with pytest.raises(FootprintError, match=message):
         criteria_vars(path)
+
+
+def test_a_scoped_build_keeps_its_parse_apart_from_a_full_builds(monkeypatch, tmp_path):
+    """dbt parses the whole project again when the vars differ from its last parse; the nightly
+    (scoped) and full builds keep a parse each, so switching between them costs no re-parse."""
+    from footprint.transform.dbt_runner import _target_path
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    assert _target_path({"build_scope": "all"}) == []
+    assert _target_path({"criteria_version": "1"}) == []
+    assert _target_path({"build_scope": "children"}) == ["--target-path", str(tmp_path / "target" / "scoped")]
 
 
 def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path):

@@ -37,11 +37,15 @@ def landing(tmp_path_factory):
 @pytest.fixture
 def settings(landing, tmp_path, monkeypatch) -> Settings:
     monkeypatch.setenv("FOOTPRINT_PSEUDONYM_KEY", "incremental-plan-test-key-0123456789abcdef")
-    settings = Settings.from_env({"FOOTPRINT_LANDING_DIR": str(landing),
-                                  "FOOTPRINT_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb")})
+    return warehouse(landing, tmp_path / "warehouse.duckdb")
+
+
+def warehouse(landing, path) -> Settings:
+    """Settings for a new DuckDB file on `landing`, as footprint build finds it before it plans."""
     from footprint.review.store import ensure_review_tables
 
-    with connect(settings) as conn:  # as footprint build finds the warehouse before it plans
+    settings = Settings.from_env({"FOOTPRINT_LANDING_DIR": str(landing), "FOOTPRINT_DUCKDB_PATH": str(path)})
+    with connect(settings) as conn:
         ensure_review_tables(conn)
         ensure_state_tables(conn)
         execute(conn, f"create table {NOTIFICATIONS} (person_id text, notification_key text, "
@@ -145,3 +149,36 @@ def test_a_selection_is_a_part_of_the_project_and_resource_types_are_not():
     assert not is_whole_project(["build", "--select", "fct_missing_notifications"])
     assert not is_whole_project(["run", "-s", "+fct_missing_notifications"])
     assert not is_whole_project(["build", "--exclude=stg_lcs__persons"])
+
+
+def test_a_row_delivered_again_in_another_spelling_changes_no_child(settings, landing, tmp_path):
+    """The night's copies of earlier rows, with every date in the UK form and spaces around text,
+    are what staging reads them as (the same record): they bring no child into scope."""
+    import shutil
+
+    from footprint.contract import FILES
+    from tests.support.quality_cases import parse_any, read_night, write_night_folder
+
+    first, second = nights(landing)[:2]
+    accept(first, settings)
+    built(settings)
+    accept(second, settings)
+    as_delivered = built(settings).children
+
+    respelled_landing = tmp_path / "respelled"
+    shutil.copytree(landing / first.isoformat(), respelled_landing / first.isoformat())
+    night = read_night(landing / second.isoformat())
+    for spec in FILES:
+        kinds = {c.name: c.kind for c in spec.columns}
+        for row in night.rows[spec.table]:
+            for column, value in row.items():
+                if value and kinds.get(column) in ("date", "timestamp"):
+                    row[column] = parse_any(value).strftime("%d/%m/%Y %H:%M:%S")
+                elif value and kinds.get(column) == "text":
+                    row[column] = f"  {value} "
+    write_night_folder(night, respelled_landing)
+    other = warehouse(respelled_landing, tmp_path / "respelled.duckdb")
+    accept(first, other)
+    built(other)
+    accept(second, other)
+    assert built(other).children == as_delivered > 0

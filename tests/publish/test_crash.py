@@ -127,11 +127,10 @@ class Point:
 
 
 def _dbt_models_compiled(child: Child, place: Place, at_least: int = 6) -> bool:
-    """dbt writes each model's SQL under target/run/ as it runs it."""
-    run = Path(place.backend.env["DBT_TARGET_PATH"]) / "run"
-    if not run.exists():
-        return False
-    return sum(1 for p in run.rglob("*.sql") if p.stat().st_mtime >= child.started) >= at_least
+    """dbt writes each model's SQL under run/ of its target folder as it runs it (a nightly,
+    scoped build's target folder is target/scoped/)."""
+    target = Path(place.backend.env["DBT_TARGET_PATH"])
+    return sum(1 for p in target.glob("**/run/**/*.sql") if p.stat().st_mtime >= child.started) >= at_least
 
 
 def _publishing_files(place: Place) -> list[Path]:

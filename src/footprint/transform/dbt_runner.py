@@ -60,7 +60,7 @@ def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, An
     cli = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args[0] not in _NO_PROJECT_VARS:
         cli += ["--target", settings.target, "--vars", json.dumps(dbt_vars, sort_keys=True)]
-    return cli
+    return cli + _target_path(dbt_vars)
 
 
 def run_dbt(
@@ -84,7 +84,7 @@ def run_dbt(
     plan = None
     if args[0] in _BUILDS_MODELS:
         args, plan = _planned(args, settings, dbt_vars, project_vars)
-    cli = dbt_command_line(args, settings, dbt_vars) + _target_path(dbt_vars)
+    cli = dbt_command_line(args, settings, dbt_vars)
 
     env: dict[str, str] = {}
     workdir = None

@@ -49,3 +49,31 @@
         select 1 as nothing_to_delete
     {%- endif -%}
 {%- endmacro %}
+
+{#- Pre-hook of a mart that copies an accumulating model: the mart keeps its other rows, so
+    what goes is the rows of the children in scope and any row whose key the accumulating model
+    no longer has (a record of another child deleted, or moved to a child in scope). A build
+    into an existing mart that is not scoped replaces every row. -#}
+{% macro delete_replaced_mart_rows(accumulator, key_column) -%}
+    {%- if is_incremental() and is_scoped_build() -%}
+        delete from {{ this }}
+        where {{ key_column }} in (
+            select {{ key_column }} from {{ accumulator }}
+            where person_id in ({{ build_scope_children() }})
+        )
+        or {{ key_column }} not in (select {{ key_column }} from {{ accumulator }})
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
+    {%- else -%}
+        select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of the same marts: every row kept from an earlier night shows tonight's "now". -#}
+{% macro move_mart_as_of(now_relation) -%}
+    {%- if is_incremental() -%}
+        update {{ this }} set as_of = (select cast(now.as_of as timestamp) from {{ now_relation }} as now)
+    {%- else -%}
+        select 1 as nothing_to_update
+    {%- endif -%}
+{%- endmacro %}

@@ -144,6 +144,10 @@ def check_equivalence(name: str, tmp_path_factory: pytest.TempPathFactory, reque
         kinds = run_the_nights(backend_for(name, root, request), caplog)
     finally:
         shutil.rmtree(root / "landing", ignore_errors=True)
+    # What nothing reads, the nightly builds did not write; the full builds' manifest is there.
+    assert (root / "dbt-target" / "manifest.json").exists()
+    assert (root / "dbt-target" / "scoped" / "partial_parse.msgpack").exists()
+    assert not [p for p in ("manifest.json", "run_results.json") if (root / "dbt-target" / "scoped" / p).exists()]
     assert "full build" in kinds[0]
     assert "full build" in kinds[CRITERIA_CHANGED] and "criteria" in kinds[CRITERIA_CHANGED]
     nightly = [i for i, kind in enumerate(kinds) if NIGHTLY.search(kind) and "full build" not in kind]

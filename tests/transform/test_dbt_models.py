@@ -699,9 +699,12 @@ def test_a_scoped_build_keeps_its_parse_apart_from_a_full_builds(monkeypatch, tm
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
     assert _target_path({"build_scope": "all"}) == []
     assert _target_path({"criteria_version": "1"}) == []
-    assert _target_path({"build_scope": "children"}) == ["--target-path", str(tmp_path / "target" / "scoped")]
+    assert _target_path({"build_scope": "children"})[-2:] == ["--target-path", str(tmp_path / "target" / "scoped")]
     line = dbt_command_line(["build"], _settings(tmp_path, "duckdb"), {"build_scope": "children"})
     assert line[-2:] == ["--target-path", str(tmp_path / "target" / "scoped")]
+    # What nothing reads, a nightly build does not write: dbt's json artifacts, a debug log.
+    assert "--no-write-json" in line
+    assert line[line.index("--log-level-file") + 1] == "info"
 
 
 def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path):

@@ -64,10 +64,10 @@ final as (
         cast(windows.clock_start_at as timestamp) as clock_start_at,
         cast(windows.clock_start_date as date) as period_date,
         {{ month_of('windows.clock_start_date') }} as period_month,
-        case
+        cast(case
             when windows.is_notified
                 then {{ hours_from_seconds(seconds_between('windows.episode_start_at', 'windows.notified_at')) }}
-        end as notification_delay_hours,
+        end as numeric(12, 2)) as notification_delay_hours,
         cast(windows.due_at as timestamp) as due_at,
         cast(windows.horizon_at as timestamp) as horizon_at,
         cast(reviewed.footprint_category as text) as footprint_category,

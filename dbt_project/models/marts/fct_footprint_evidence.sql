@@ -7,6 +7,9 @@ with
 measured as (
 
     select * from {{ ref('int_footprint_evidence__measured') }}
+    {%- if is_incremental() %}
+    where {{ in_build_scope('person_id') }}
+    {%- endif %}
 
 ),
 

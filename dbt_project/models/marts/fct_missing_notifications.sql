@@ -9,6 +9,9 @@ with
 measured as (
 
     select * from {{ ref('int_notifications__measured') }}
+    {%- if is_incremental() %}
+    where {{ in_build_scope('person_id') }}
+    {%- endif %}
 
 ),
 

@@ -9,8 +9,9 @@ children the night can have changed, and keep every other child's rows as they w
 * the children whose row changed in a snapshot file (persons, allocations, other services)
   between the night the last build read and the latest accepted one;
 * the children of every notification a programme manager has reviewed;
-* the children with a notification whose state still depends on "now" (due or horizon not yet
-  passed at the last build's as_of, or a record counted after it);
+* the children with a notification whose state "now" moved: its due time or evidence horizon,
+  or the time a record about it was made or counts from, lies between the last build's as_of
+  and this one's (every flag worked out against "now" flips only there), or is unknown;
 * the children a build that did not finish had in scope (kept until a build completes).
 
 Everything is rebuilt instead (a full build, by itself) when there is no completed build to
@@ -63,8 +64,6 @@ SNAPSHOT_FILES = {
 }
 NOTIFICATION_KEY = ("mino_notification_id", None)
 GLOBAL_SNAPSHOTS = ("ssd_professionals",)
-# An event file carries the rows changed in the 14 days up to its night (extract contract).
-WINDOW_DAYS = 15
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
 
@@ -251,7 +250,8 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
         selects += [(_snapshot_children(t, person), _pair(latest, latest_built))
                     for t, person in SNAPSHOT_FILES.items()]
     assert plan.built_as_of is not None  # a nightly build follows a completed one
-    selects += _standing_children(plan.built_as_of)
+    assert plan.as_of is not None
+    selects += _standing_children(plan.built_as_of, plan.as_of)
     for sql, params in selects:
         execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
                       f"from ({sql}) as scoped where scoped.person_id is not null "
@@ -261,11 +261,9 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
 
 
 def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, tuple]]:
-    """Children of the records a new night changed: rows not already read, identical, on an
-    earlier night. Each night repeats 14 days of rows, so a copy of a row read before comes
-    from a night at most WINDOW_DAYS earlier; a row with no such copy is a change."""
-    first_new = min(dt.date.fromisoformat(d) for d in new)
-    earlier = [d for d, _ in built if dt.date.fromisoformat(d) >= first_new - dt.timedelta(days=WINDOW_DAYS)]
+    """Children of the records a new night changed: rows not already read, identical, on the
+    nights they are compared with (`_compared_nights`); a row with no such copy is a change."""
+    earlier = _compared_nights(new, built)
     new_params = tuple(dt.date.fromisoformat(d) for d in new)
     old_params = tuple(dt.date.fromisoformat(d) for d in earlier) or (dt.date.min,)
     new_marks, old_marks = ", ".join(["%s"] * len(new_params)), ", ".join(["%s"] * len(old_params))
@@ -281,6 +279,17 @@ def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, t
     return selects
 
 
+def _compared_nights(new: list[str], built: Sequence[Night]) -> list[str]:
+    """The built nights a new night's rows are compared with: the latest, and the latest before
+    the first new night (one accepted late sits between built ones). Each night repeats every row
+    of the 14 days before it, so a row read before and unchanged is on those nights; one found
+    only on an older night counts as changed, which costs a child's rebuild, never a wrong row,
+    and spares comparing with a fortnight of nights."""
+    first_new = min(new)
+    before = [d for d, _ in built if d < first_new]
+    return sorted({max(d for d, _ in built), *([max(before)] if before else [])})
+
+
 def _children_of_records(table: str, key: str, person: str | None, changed_keys: str) -> str:
     """The child of every version, on any night, of the records whose keys `changed_keys` lists;
     a notification's children are those of the episodes any version of it points to."""
@@ -291,11 +300,18 @@ def _children_of_records(table: str, key: str, person: str | None, changed_keys:
             f"(select mino_missing_id from {RAW}.{table} where {key} in ({changed_keys}))")
 
 
-def _standing_children(built_as_of: dt.datetime) -> list[tuple[str, tuple]]:
-    """Children whose rows may move with "now" alone, and those a programme manager reviewed."""
+def _standing_children(built_as_of: dt.datetime, as_of: dt.datetime) -> list[tuple[str, tuple]]:
+    """Children whose rows "now" alone moved, and those a programme manager reviewed.
+
+    Every state worked out against "now" compares it with a notification's due time or horizon,
+    or with the time a record was made or counts from; going from the last build's as_of to this
+    one's flips it only where that time lies between the two (both ends in, either direction)."""
+    since, until = min(built_as_of, as_of), max(built_as_of, as_of)
     unsettled = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
-                 "or due_at >= %s or horizon_at >= %s")
-    counted_later = f"select person_id from {EVIDENCE} where recorded_at > %s or counts_from_at > %s"  # noqa: S608
+                 "or due_at between %s and %s or horizon_at between %s and %s")
+    counted_later = (f"select person_id from {EVIDENCE} "  # noqa: S608
+                     "where recorded_at between %s and %s or counts_from_at between %s and %s")
     reviewed = (f"select person_id from {NOTIFICATIONS} where notification_key in "  # noqa: S608
                 "(select notification_key from review.category_reviews)")
-    return [(unsettled, (built_as_of, built_as_of)), (counted_later, (built_as_of, built_as_of)), (reviewed, ())]
+    moved = (since, until, since, until)
+    return [(unsettled, moved), (counted_later, moved), (reviewed, ())]

@@ -3,7 +3,9 @@
 -- The PM cannot chase a pseudonymous key: for the worklist's rows only, the
 -- source person id the case system knows the child by. Built into
 -- `restricted_build`; published to schema `restricted`, which only the IRO
--- service's role reads (never BI, never the marts file).
+-- service's role reads (never BI, never the marts file). The person id comes
+-- from the accumulated rows: a nightly build works out again only some
+-- children, and the worklist holds every child still awaited.
 with
 
 worklist as (
@@ -12,9 +14,9 @@ worklist as (
 
 ),
 
-child_keys as (
+measured as (
 
-    select * from {{ ref('int_notifications__child_keys') }}
+    select * from {{ ref('int_notifications__measured') }}
 
 ),
 
@@ -24,7 +26,7 @@ final as (
         worklist.notification_key,
         worklist.notification_id,
         worklist.missing_episode_id,
-        child_keys.person_id,
+        measured.person_id,
         worklist.child_key,
         worklist.iro_professional_id,
         worklist.iro_name,
@@ -37,10 +39,10 @@ final as (
         worklist.criteria_version,
         worklist.as_of
     from worklist
-    inner join child_keys
+    inner join measured
         on
-            worklist.notification_key = child_keys.notification_key
-            and worklist.child_key = child_keys.child_key
+            worklist.notification_key = measured.notification_key
+            and worklist.child_key = measured.child_key
 
 )
 

@@ -23,7 +23,7 @@ from footprint.transform.incremental import (
     is_whole_project,
     prepare_build,
 )
-from footprint.warehouse import connect, execute, fetch_all, fetch_value
+from footprint.warehouse import connect, execute, fetch_value
 from tests.support.pipeline import write_nights
 
 
@@ -182,37 +182,3 @@ def test_a_row_delivered_again_in_another_spelling_changes_no_child(settings, la
     built(other)
     accept(second, other)
     assert built(other).children == as_delivered > 0
-
-
-def test_now_brings_in_only_the_children_whose_times_it_passed(settings, landing):
-    """Going from the last build's as_of to tonight's flips a notification's state only where its
-    due time, its horizon, or a record's time lies between the two: the rest stay out of scope."""
-    first, second = nights(landing)[:2]
-    accept(first, settings)
-    last = built(settings).as_of
-    minute, month = dt.timedelta(minutes=1), dt.timedelta(days=30)
-    notifications = {
-        "due-tonight": (last + minute, last + month),
-        "horizon-tonight": (last - month, last + minute),
-        "due-at-the-last-build": (last, last + month),
-        "unknown-due": (None, last + month),
-        "settled-before": (last - month, last - minute),
-        "still-to-come": (last + month, last + 2 * month),
-    }
-    records = {"note-counts-tonight": (last - month, last + minute), "note-long-counted": (last - month, last - month),
-               "note-made-tonight": (last + minute, last + month), "note-counts-later": (last - month, last + month)}
-    with connect(settings) as conn:
-        for child, (due, horizon) in notifications.items():
-            execute(conn, f"insert into {NOTIFICATIONS} values (%s, %s, %s, %s)", (child, f"n:{child}", due, horizon))
-        for child, (recorded, counts_from) in records.items():
-            execute(conn, f"insert into {EVIDENCE} values (%s, %s, %s)", (child, recorded, counts_from))
-        conn.commit()
-    accept(second, settings)
-    plan = prepare_build(settings, criteria_vars(settings.criteria_path), ["build"])
-    assert last + minute <= plan.as_of < last + month, "tonight's now is the next night's"
-    with connect(settings) as conn:
-        marks = ", ".join(["%s"] * (len(notifications) + len(records)))
-        scoped = {row[0] for row in fetch_all(
-            conn, f"select person_id from {SCOPE} where person_id in ({marks})", (*notifications, *records))}
-    assert scoped == {"due-tonight", "horizon-tonight", "due-at-the-last-build", "unknown-due",
-                      "note-counts-tonight", "note-made-tonight"}

@@ -9,9 +9,8 @@ children the night can have changed, and keep every other child's rows as they w
 * the children whose row changed in a snapshot file (persons, allocations, other services)
   between the night the last build read and the latest accepted one;
 * the children of every notification a programme manager has reviewed;
-* the children with a notification whose state "now" moved: its due time or evidence horizon,
-  or the time a record about it was made or counts from, lies between the last build's as_of
-  and this one's (every flag worked out against "now" flips only there), or is unknown;
+* the children with a notification whose state still depends on "now" (due or horizon not yet
+  passed at the last build's as_of, or a record counted after it);
 * the children a build that did not finish had in scope (kept until a build completes).
 
 Everything is rebuilt instead (a full build, by itself) when there is no completed build to
@@ -250,8 +249,7 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
         selects += [(_snapshot_children(t, person), _pair(latest, latest_built))
                     for t, person in SNAPSHOT_FILES.items()]
     assert plan.built_as_of is not None  # a nightly build follows a completed one
-    assert plan.as_of is not None
-    selects += _standing_children(plan.built_as_of, plan.as_of)
+    selects += _standing_children(plan.built_as_of)
     for sql, params in selects:
         execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
                       f"from ({sql}) as scoped where scoped.person_id is not null "
@@ -300,18 +298,11 @@ def _children_of_records(table: str, key: str, person: str | None, changed_keys:
             f"(select mino_missing_id from {RAW}.{table} where {key} in ({changed_keys}))")
 
 
-def _standing_children(built_as_of: dt.datetime, as_of: dt.datetime) -> list[tuple[str, tuple]]:
-    """Children whose rows "now" alone moved, and those a programme manager reviewed.
-
-    Every state worked out against "now" compares it with a notification's due time or horizon,
-    or with the time a record was made or counts from; going from the last build's as_of to this
-    one's flips it only where that time lies between the two (both ends in, either direction)."""
-    since, until = min(built_as_of, as_of), max(built_as_of, as_of)
+def _standing_children(built_as_of: dt.datetime) -> list[tuple[str, tuple]]:
+    """Children whose rows may move with "now" alone, and those a programme manager reviewed."""
     unsettled = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
-                 "or due_at between %s and %s or horizon_at between %s and %s")
-    counted_later = (f"select person_id from {EVIDENCE} "  # noqa: S608
-                     "where recorded_at between %s and %s or counts_from_at between %s and %s")
+                 "or due_at >= %s or horizon_at >= %s")
+    counted_later = f"select person_id from {EVIDENCE} where recorded_at > %s or counts_from_at > %s"  # noqa: S608
     reviewed = (f"select person_id from {NOTIFICATIONS} where notification_key in "  # noqa: S608
                 "(select notification_key from review.category_reviews)")
-    moved = (since, until, since, until)
-    return [(unsettled, moved), (counted_later, moved), (reviewed, ())]
+    return [(unsettled, (built_as_of, built_as_of)), (counted_later, (built_as_of, built_as_of)), (reviewed, ())]

@@ -694,12 +694,12 @@ def test_a_malformed_criterion_is_refused_before_dbt_starts(tmp_path, change, me
 def test_a_scoped_build_keeps_its_parse_apart_from_a_full_builds(monkeypatch, tmp_path):
     """dbt parses the whole project again when the vars differ from its last parse; the nightly
     (scoped) and full builds keep a parse each, so switching between them costs no re-parse."""
-    from footprint.transform.dbt_runner import _target_path, dbt_command_line
+    from footprint.transform.dbt_runner import _scoped_build_options, dbt_command_line
 
     monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    assert _target_path({"build_scope": "all"}) == []
-    assert _target_path({"criteria_version": "1"}) == []
-    assert _target_path({"build_scope": "children"})[-2:] == ["--target-path", str(tmp_path / "target" / "scoped")]
+    assert _scoped_build_options({"build_scope": "all"}) == []
+    assert _scoped_build_options({"criteria_version": "1"}) == []
+    assert _scoped_build_options({"build_scope": "children"})[-2:] == ["--target-path", str(tmp_path / "target" / "scoped")]
     line = dbt_command_line(["build"], _settings(tmp_path, "duckdb"), {"build_scope": "children"})
     assert line[-2:] == ["--target-path", str(tmp_path / "target" / "scoped")]
     # What nothing reads, a nightly build does not write: dbt's json artifacts, a debug log.

@@ -60,7 +60,7 @@ def dbt_command_line(args: list[str], settings: Settings, dbt_vars: dict[str, An
     cli = [*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if args[0] not in _NO_PROJECT_VARS:
         cli += ["--target", settings.target, "--vars", json.dumps(dbt_vars, sort_keys=True)]
-    return cli + _target_path(dbt_vars)
+    return cli + _scoped_build_options(dbt_vars)
 
 
 def run_dbt(
@@ -134,7 +134,7 @@ def _planned(args: list[str], settings: Settings, dbt_vars: dict[str, Any],
     return (_full_refresh(args) if plan.full else args), plan
 
 
-def _target_path(dbt_vars: dict[str, Any]) -> list[str]:
+def _scoped_build_options(dbt_vars: dict[str, Any]) -> list[str]:
     """A scoped build parses into a target folder of its own. dbt keeps one parse per folder and
     parses the whole project again whenever the vars differ from the last parse's; a nightly
     build after a full one (or the reverse) would otherwise pay seconds for the flip alone.

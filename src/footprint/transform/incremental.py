@@ -263,7 +263,7 @@ def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, t
     nights they are compared with (`_compared_nights`); a row with no such copy is a change."""
     earlier = _compared_nights(new, built)
     new_params = tuple(dt.date.fromisoformat(d) for d in new)
-    old_params = tuple(dt.date.fromisoformat(d) for d in earlier) or (dt.date.min,)
+    old_params = tuple(dt.date.fromisoformat(d) for d in earlier)
     new_marks, old_marks = ", ".join(["%s"] * len(new_params)), ", ".join(["%s"] * len(old_params))
     selects = []
     for table, (key, person) in {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}.items():

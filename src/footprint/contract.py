@@ -43,6 +43,12 @@ class FileSpec:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    @property
+    def row_key(self) -> str | None:
+        """The key an error may name a row by: a record's id, never a child's person id (the
+        children's file is keyed by it, so its rows are named by their record number alone)."""
+        return None if self.key.endswith("_person_id") else self.key
+
 
 YN = ("Y", "N")
 

@@ -18,6 +18,7 @@ import copy
 import datetime as dt
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -203,8 +204,8 @@ def test_bad_night_is_rejected(wh, night, tmp_path, caplog, case):
         assert "rows; expected" in finding.detail
     else:
         assert finding.unexpected_count >= 1
-        key = FILES_BY_TABLE[file.removesuffix(".csv")].key
-        assert finding.row_ids and all(set(r) == {key, "_source_row"} for r in finding.row_ids)
+        key = FILES_BY_TABLE[file.removesuffix(".csv")].row_key  # none for the children's file
+        assert finding.row_ids and all(set(r) == {key, "_source_row"} - {None} for r in finding.row_ids)
         assert all(isinstance(r["_source_row"], int) and r["_source_row"] >= 1 for r in finding.row_ids)
     # The summary (what the CLI prints), the log, the report and the stored result all name it.
     for where in ("summary", "log", "report"):
@@ -213,6 +214,10 @@ def test_bad_night_is_rejected(wh, night, tmp_path, caplog, case):
             assert column in texts[where], where
     assert any(r.levelno == logging.ERROR and file in r.getMessage() for r in caplog.records)
     assert "REJECTED" in texts["report"]
+    # No child's person id names a row anywhere: only record keys and record numbers do.
+    persons = {p["pers_person_id"] for p in night.rows["ssd_person"] if p["pers_person_id"]}
+    for where, text in texts.items():
+        assert not persons & set(re.findall(r"[\w-]+", text)), where
     assert str(result.report_path) in texts["log"]
     assert any((f["file"], f["column"], f["check"]) == (file, column, check) for f in stored["findings"])
     assert_no_sensitive(night, texts)

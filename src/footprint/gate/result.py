@@ -1,7 +1,7 @@
 """What the gate found about a night: findings, the verdict, and the error a rejected night raises.
 
-Findings carry identifiers (the file's key and the CSV record number) and
-counts, never values.
+Findings carry identifiers (the file's record key, never a child's person id, and the CSV
+record number) and counts, never values.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class QualityGateError(DataError):
         self.report_path = result.report_path
 
     def summary_line(self) -> str:
-        """Each failed check by file, column and count: row ids (note, person ids) stay in the report."""
+        """Each failed check by file, column and count: row ids (record keys, row numbers) stay in the report."""
         failures = self.result.failures
         checks = "; ".join(f.where_and_check() for f in failures[:5])
         more = f"; and {len(failures) - 5} more" if len(failures) > 5 else ""
@@ -116,4 +116,4 @@ class GateResult:
 
 def row_id_text(row: dict) -> str:
     parts = [f"{k}={v}" for k, v in row.items() if k != ROW]
-    return f"{' '.join(parts)} (row {row.get(ROW)})"
+    return " ".join([*parts, f"(row {row.get(ROW)})"])

@@ -85,7 +85,8 @@ def findings_of(spec: FileSpec, results: list[Any], config: QualityConfig,
             detail = f"could not be evaluated ({raised})"
         ids = []
         for item in (result.get("partial_unexpected_index_list") or [])[: config.row_ids_per_finding]:
-            ids.append({spec.key: item.get(spec.key), ROW: _int(item.get(ROW))})
+            shown = {spec.row_key: item.get(spec.row_key)} if spec.row_key else {}
+            ids.append({**shown, ROW: _int(item.get(ROW))})
         count = result.get("unexpected_count")
         if meta.get("check") == "volume" and not raised:
             # A file-level finding: no bad rows to count or name, the row count is the fact.

@@ -3,9 +3,9 @@ api-server, dag-processor, triggerer; LocalExecutor on a PostgreSQL metadata
 database), on loopback with low parallelism (tests/airflow_servers.py).
 
 * A night is triggered through the REST API and must succeed end to end.
-* Catch-up after an outage: the scheduler was stopped while ten nights arrived; started,
-  it runs them by itself, oldest first, one at a time, and the marts are then those of a
-  pipeline that ran every night on time.
+* Catch-up after an outage: the scheduler was stopped over a long weekend while four nights
+  arrived; started, it runs them by itself, oldest first, one at a time, and the marts are
+  then those of a pipeline that ran every night on time.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from tests.support.pipeline import write_nights
 pytestmark = pytest.mark.airflow
 
 LONDON = ZoneInfo("Europe/London")
+# Four nights are enough to show order and one-at-a-time; each costs about 25 s through the scheduler.
+OUTAGE_NIGHTS = 4
 
 
 def test_scheduler_runs_a_night_triggered_through_the_rest_api(pg_server, tmp_path):
@@ -54,8 +56,8 @@ def test_scheduler_runs_a_night_triggered_through_the_rest_api(pg_server, tmp_pa
 
 
 def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_time(pg_server, tmp_path, monkeypatch):
-    """Ten nights arrived while the scheduler was stopped (the DAG paused from before the first):
-    started, it creates their runs itself (catchup), runs them oldest first, never two at once,
+    """Four nights (a long weekend) arrived while the scheduler was stopped (the DAG paused from
+    before the first): started, it creates their runs itself (catchup), runs them oldest first, never two at once,
     and leaves the marts a pipeline that ran every night on time would have."""
     import duckdb
 
@@ -65,10 +67,10 @@ def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_ti
     from tests.support.pipeline import marts_checksum
 
     last = (dt.datetime.now(LONDON) - dt.timedelta(hours=2)).date()  # the latest night whose 02:00 run is due
-    first = last - dt.timedelta(days=9)
+    first = last - dt.timedelta(days=OUTAGE_NIGHTS - 1)
     landing = tmp_path / "landing"
-    nights = [dt.date.fromisoformat(f.name) for f in generate(landing, "small", first, 9, 1, 7, progress=False)]
-    assert nights == [first + dt.timedelta(days=n) for n in range(10)]
+    nights = [dt.date.fromisoformat(f.name) for f in generate(landing, "small", first, OUTAGE_NIGHTS - 1, 1, 7, progress=False)]
+    assert nights == [first + dt.timedelta(days=n) for n in range(OUTAGE_NIGHTS)]
     common = {"FOOTPRINT_PSEUDONYM_KEY": "catch-up-tests-pseudonym-key-0123456789",
               "DBT_TARGET_PATH": str(tmp_path / "dbt-target"), "DBT_LOG_PATH": str(tmp_path / "dbt-logs")}
 
@@ -90,7 +92,7 @@ def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_ti
             done = [r for r in runs if r["state"] in ("success", "failed")]
             return runs if len(done) >= len(nights) else None
 
-        runs = airflow.wait_for(caught_up, 45 * 60, "the ten nights to be caught up")
+        runs = airflow.wait_for(caught_up, 45 * 60, "the missed nights to be caught up")
     runs = [r for r in runs if _night(r) in nights]
 
     assert [_night(r) for r in runs] == nights, "one run per missed night, each for its own night"

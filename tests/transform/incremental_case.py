@@ -1,6 +1,7 @@
 """Fifteen nights built night after night, each compared with a full rebuild of the same history.
 
-The nights are generated (corrections, deletions, reallocations, IROs changing), and the run
+The nights are generated (corrections, deletions, reallocations, IROs changing, a cover IRO
+writing on other children's files), and the run
 takes in what a year of nights brings: a night the quality gate rejects, later corrected and
 accepted out of order; a programme manager's review; a build run twice; the criteria changed.
 After every night every mart (the restricted worklist too) must equal, row for row, what a full
@@ -26,12 +27,14 @@ from tests.support.quality_cases import read_night, write_night_folder
 PSEUDONYM_KEY = "incremental-equivalence-test-key-0123456789"
 NIGHTS = 15
 REJECTED, CORRECTED, REVIEWED, TWICE, CRITERIA_CHANGED = 5, 8, 3, 10, 12
+COVER_IRO, COVER_NIGHT = "COVER-IRO", 2
 NIGHTLY = re.compile(r"nightly build of (\d+) child")
 
 
 def backend_for(name: str, root: Path, request: pytest.FixtureRequest) -> Backend:
     landing = root / "landing"
     write_nights(landing, nights=NIGHTS, preset="small", seed=11)
+    with_a_cover_iro(landing)
     env = {"FOOTPRINT_PSEUDONYM_KEY": PSEUDONYM_KEY, "DBT_TARGET_PATH": str(root / "dbt-target"),
            "DBT_LOG_PATH": str(root / "dbt-logs")}
     server = None
@@ -39,6 +42,34 @@ def backend_for(name: str, root: Path, request: pytest.FixtureRequest) -> Backen
         server = request.getfixturevalue("pg_server")
         env.update({k: v for k, v in server.env().items() if k != "PGDATABASE"})
     return Backend(name, root, landing, env, server, prefix="incr")
+
+
+def with_a_cover_iro(landing: Path) -> None:
+    """A worker allocated as IRO to one child, who never goes missing, writes on other children's
+    files from night COVER_NIGHT: copies of a few IROs' notes, repeated as the originals are. Whose
+    notes are an IRO's is a fact of every child's allocations, not only of the children in scope."""
+    folders = sorted(landing.iterdir())
+    nights = [read_night(folder) for folder in folders]
+    went_missing = {e["miss_person_id"] for n in nights for e in n.rows["ssd_missing"]}
+    iros = {i["invo_professional_id"] for i in nights[0].rows["ssd_involvements"]
+            if i["invo_professional_role_id"] == "IRO"}
+    covered = sorted(c["cano_casenote_id"] for c in nights[COVER_NIGHT].rows["case_notes"]
+                     if c["cano_created_by_professional_id"] in iros and c["cano_person_id"] in went_missing)[:4]
+    assert covered, "the night should carry IROs' notes on children who went missing"
+    always = set.intersection(*({p["pers_person_id"] for p in n.rows["ssd_person"]} for n in nights))
+    allocation = dict(next(i for i in nights[0].rows["ssd_involvements"] if i["invo_professional_id"] in iros),
+                      invo_involvements_id=f"{COVER_IRO}-1", invo_person_id=min(always - went_missing),
+                      invo_professional_id=COVER_IRO)
+    worker = dict(next(w for w in nights[0].rows["ssd_professionals"] if w["prof_professional_id"] in iros),
+                  prof_professional_id=COVER_IRO)
+    for night, folder in zip(nights, folders, strict=True):
+        night.rows["ssd_involvements"].append(allocation)
+        night.rows["ssd_professionals"].append(worker)
+        if night.date >= nights[COVER_NIGHT].date:
+            night.rows["case_notes"] += [dict(c, cano_casenote_id=f"{c['cano_casenote_id']}-C",
+                                              cano_created_by_professional_id=COVER_IRO)
+                                         for c in night.rows["case_notes"] if c["cano_casenote_id"] in covered]
+        write_night_folder(night, folder.parent)
 
 
 def broken_copy(landing: Path, night: dt.date, into: Path) -> Path:
@@ -119,8 +150,17 @@ def run_the_nights(backend: Backend, caplog: pytest.LogCaptureFixture) -> list[s
         kinds.append(" | ".join(r.getMessage() for r in caplog.records if r.name.endswith("incremental")))
         assert built_marts(place, settings) == full_rebuild(backend, place, env), (
             f"night {index} ({night}): the nightly build differs from a full rebuild; built as {kinds[-1]}")
+    assert cover_notes(place, settings), "the cover IRO's notes reach the evidence"
     backend.discard(place)
     return kinds
+
+
+def cover_notes(place: Place, settings) -> int:
+    from footprint.warehouse import connect, fetch_value
+
+    with environment(place.environ()), connect(settings) as conn:
+        return int(fetch_value(conn, "select count(*) from marts_build.fct_footprint_evidence "
+                                     "where author_professional_id = %s", (COVER_IRO,)))
 
 
 def review_one(settings) -> None:

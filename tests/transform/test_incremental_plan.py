@@ -23,7 +23,7 @@ from footprint.transform.incremental import (
     is_whole_project,
     prepare_build,
 )
-from footprint.warehouse import connect, execute, fetch_value
+from footprint.warehouse import connect, execute, fetch_all, fetch_value
 from tests.support.pipeline import write_nights
 
 
@@ -93,6 +93,7 @@ def test_the_first_build_is_full_and_the_next_follows_it_child_by_child(settings
         ("reload", "a night the last build read was reloaded or set aside"),
         ("set aside", "a night the last build read was reloaded or set aside"),
         ("professionals", "the professionals changed"),
+        ("iros", "the IROs changed"),
         ("selection", "a part of the project was selected"),
         ("asked", "asked for (--full-refresh)"),
     ],
@@ -117,6 +118,14 @@ def test_what_forces_a_full_build(settings, landing, change, reason):
             execute(conn, "update raw.ssd_professionals set prof_professional_department = 'Moved' "
                           "where _extract_date = %s and prof_professional_id = "
                           "(select min(prof_professional_id) from raw.ssd_professionals)", (third,))
+            conn.commit()
+    elif change == "iros":  # a worker allocated as IRO for the first time, to any child
+        accept(third, settings)
+        with connect(settings) as conn:
+            execute(conn, "update raw.ssd_involvements set invo_professional_id = 'NEW-IRO', "
+                          "invo_professional_role_id = 'IRO' where _extract_date = %s and invo_involvements_id = "
+                          "(select min(invo_involvements_id) from raw.ssd_involvements where _extract_date = %s)",
+                    (third, third))
             conn.commit()
     elif change == "selection":
         args = ["build", "--select", "fct_missing_notifications"]
@@ -182,3 +191,38 @@ def test_a_row_delivered_again_in_another_spelling_changes_no_child(settings, la
     built(other)
     accept(second, other)
     assert built(other).children == as_delivered > 0
+
+
+def test_a_note_or_a_snapshot_row_brings_a_child_in_only_if_it_has_an_episode(settings, landing):
+    """Nothing of a child without an episode reaches the marts: its new note and its changed row
+    bring nobody in; the same for a child with an episode brings that child in."""
+    first, second, third = nights(landing)[:3]
+    accept(first, settings)
+    accept(second, settings)
+    built(settings)
+    accept(third, settings)
+    before = scope_of(settings)  # as the night stands; a plan that is not completed changes nothing
+    with connect(settings) as conn:
+        with_episode = fetch_value(conn, "select min(miss_person_id) from raw.ssd_missing where "
+                                         f"miss_person_id not in ({', '.join(['%s'] * len(before))})", tuple(before))
+        without = fetch_value(conn, "select min(pers_person_id) from raw.ssd_person where pers_person_id "
+                                    "not in (select miss_person_id from raw.ssd_missing)")
+        for child in (with_episode, without):
+            execute(conn, "insert into raw.case_notes select * replace (%s as cano_person_id, "
+                          "'NEW-' || %s as cano_casenote_id) from raw.case_notes where _extract_date = %s limit 1",
+                    (child, child, third))
+        execute(conn, "update raw.ssd_person set pers_sex = 'U' where _extract_date = %s and pers_person_id = %s",
+                (third, without))
+        conn.commit()
+    assert with_episode and without
+    assert scope_of(settings) == before | {with_episode}
+
+
+def scope_of(settings: Settings) -> set[str]:
+    """The children a build now would have in scope, its plan left uncompleted and its scope cleared."""
+    prepare_build(settings, criteria_vars(settings.criteria_path), ["build"])
+    with connect(settings) as conn:
+        children = {r[0] for r in fetch_all(conn, f"select person_id from {SCOPE}")}
+        execute(conn, f"delete from {SCOPE}")
+        conn.commit()
+    return children

@@ -2,12 +2,13 @@
 -- and reviews can count, under either author scope (any_iro means "any of
 -- these", allocated_iro "the one allocated to this child"), with the name
 -- and department the latest professionals snapshot gives them (the marts'
--- labels for an IRO).
+-- labels for an IRO). Read for every child, on a nightly build too: a cover
+-- IRO's note counts as an IRO's even when no child in scope is theirs.
 with
 
-involvements as (
+professional_roles as (
 
-    select * from {{ ref('stg_lcs__involvements') }}
+    select * from {{ ref('stg_lcs__professional_roles') }}
 
 ),
 
@@ -20,7 +21,7 @@ professionals as (
 iro_ids as (
 
     select distinct professional_id
-    from involvements
+    from professional_roles
     where professional_role = {{ sql_string(var('iro_role_description')) }}
 
 ),

@@ -13,10 +13,14 @@ children the night can have changed, and keep every other child's rows as they w
   passed at the last build's as_of, or a record counted after it);
 * the children a build that did not finish had in scope (kept until a build completes).
 
+Of the children a case note, a CLA review or a snapshot row brings, only those with an episode
+(on any night) count: nothing else of a child reaches the marts.
+
 Everything is rebuilt instead (a full build, by itself) when there is no completed build to
 follow, when the criteria, the calendar or the model code changed (the fingerprint), when the
-professionals changed, when a night the last build read was reloaded or set aside (which is
-also how "now" can go back), or when dbt was asked for a part of the project only.
+professionals or the workers allocated as IRO to any child changed, when a night the last build
+read was reloaded or set aside (which is also how "now" can go back), or when dbt was asked for
+a part of the project only.
 
 State lives beside the models it describes, in the intermediate schema: `build_ledger` (the last
 completed build: fingerprint, the nights it read, its as_of) and `build_scope` (the children of
@@ -62,6 +66,8 @@ SNAPSHOT_FILES = {
     "service_involvements": "serv_person_id",
 }
 NOTIFICATION_KEY = ("mino_notification_id", None)
+# Files whose rows matter to a child only once the child has an episode (_with_an_episode).
+RECORD_FILES = ("case_notes", "ssd_cla_reviews")
 GLOBAL_SNAPSHOTS = ("ssd_professionals",)
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
@@ -112,7 +118,7 @@ def prepare_build(settings: Settings, dbt_vars: dict[str, Any], args: Sequence[s
     run_dbt makes them, with the other sources, before any command that reads models)."""
     print_ = fingerprint(dbt_vars)
     with connect(settings) as conn:
-        plan = _plan(conn, print_, args)
+        plan = _plan(conn, print_, args, str(dbt_vars.get("iro_role_description", "")))
         if plan.full:
             # A full build that crashes must be followed by a full build: forget the last one.
             execute(conn, f"delete from {LEDGER}")  # noqa: S608 (constants)
@@ -147,7 +153,7 @@ def ensure_state_tables(conn: Connection) -> None:
     execute(conn, f"create table if not exists {SCOPE} (person_id text not null)")
 
 
-def _plan(conn: Connection, print_: str, args: Sequence[str]) -> BuildPlan:
+def _plan(conn: Connection, print_: str, args: Sequence[str], iro_role: str) -> BuildPlan:
     nights, as_of = _accepted_nights(conn)
     ledger = fetch_all(conn, f"select fingerprint, nights, as_of from {LEDGER}")  # noqa: S608
     built_print, built, built_as_of = (
@@ -155,11 +161,12 @@ def _plan(conn: Connection, print_: str, args: Sequence[str]) -> BuildPlan:
     )
     plan = BuildPlan("children", "", print_, nights, as_of, record=is_whole_project(args),
                      built=built, built_as_of=built_as_of)
-    full = _full_build_reason(conn, plan, args, built_print if ledger else None)
+    full = _full_build_reason(conn, plan, args, built_print if ledger else None, iro_role)
     return dataclasses.replace(plan, scope="all", reason=full) if full else plan
 
 
-def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], built_print: str | None) -> str | None:
+def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], built_print: str | None,
+                       iro_role: str) -> str | None:
     """Why this build must rebuild everything, or None when a nightly build is exact."""
     if "--full-refresh" in args:
         return "asked for (--full-refresh)"
@@ -181,9 +188,25 @@ def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], b
             return reason
     latest_built = max(n[0] for n in built)
     latest = max(n[0] for n in plan.nights)
-    if latest != latest_built and _snapshot_changed(conn, GLOBAL_SNAPSHOTS, latest_built, latest):
+    if latest == latest_built:
+        return None
+    if _snapshot_changed(conn, GLOBAL_SNAPSHOTS, latest_built, latest):
         return "the professionals changed"
+    if _iros_changed(conn, iro_role, latest_built, latest):
+        return "the IROs changed"
     return None
+
+
+def _iros_changed(conn: Connection, iro_role: str, before: str, after: str) -> bool:
+    """Whether the workers allocated as IRO to any child differ between two nights: whose notes
+    are an IRO's is read for every child (int_professionals__iros), so it moves any child's rows."""
+    macros = _staging_parsers()
+    iros = (f"select {macros.parse_id('invo_professional_id')} from {RAW}.ssd_involvements "  # noqa: S608
+            f"where _extract_date = %s and {macros.parse_text('invo_professional_role_id')} = %s")
+    changed = f"({iros} except {iros}) union all ({iros} except {iros})"
+    after_, before_ = dt.date.fromisoformat(after), dt.date.fromisoformat(before)
+    params = (after_, iro_role, before_, iro_role, before_, iro_role, after_, iro_role)
+    return bool(fetch_value(conn, f"select count(*) from ({changed}) as changed", params))  # noqa: S608
 
 
 def _accepted_nights(conn: Connection) -> tuple[tuple[Night, ...], dt.datetime | None]:
@@ -246,7 +269,7 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
         selects += _event_children(new_dates, built)
     latest_built, latest = max(n[0] for n in built), max(n[0] for n in plan.nights)
     if latest != latest_built:
-        selects += [(_snapshot_children(t, person), _pair(latest, latest_built))
+        selects += [(_with_an_episode(_snapshot_children(t, person)), _pair(latest, latest_built))
                     for t, person in SNAPSHOT_FILES.items()]
     assert plan.built_as_of is not None  # a nightly build follows a completed one
     selects += _standing_children(plan.built_as_of)
@@ -273,8 +296,20 @@ def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, t
         copies = (f"select {columns} from {RAW}.{table} where _extract_date in ({old_marks}) "  # noqa: S608
                   f"and {key} in (select {key} from {RAW}.{table} where _extract_date in ({new_marks}))")
         changed = f"select {key} from ({night_rows} except {copies}) as changed"
-        selects.append((_children_of_records(table, key, person, changed), new_params + old_params + new_params))
+        children = _children_of_records(table, key, person, changed)
+        if table in RECORD_FILES:
+            children = _with_an_episode(children)
+        selects.append((children, new_params + old_params + new_params))
     return selects
+
+
+def _with_an_episode(children: str) -> str:
+    """Only those of `children` with an episode on any night: a child's notes, reviews and
+    snapshot rows reach the marts only through a notification of their episodes, and a new
+    episode brings its child in by itself (the IRO list, read for every child, forces a full
+    build when it changes)."""
+    return (f"select listed.person_id from ({children}) as listed where listed.person_id in "  # noqa: S608
+            f"(select nullif(miss_person_id, '') from {RAW}.ssd_missing)")
 
 
 def _compared_nights(new: list[str], built: Sequence[Night]) -> list[str]:

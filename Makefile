@@ -50,8 +50,10 @@ airflow-init: setup
 demo: setup airflow-init
 	@bash scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_START)"
 
-# Two workers, one per core; a module's tests stay on one worker (its fixtures are built once).
-PARALLEL := -n 2 --dist loadscope
+# Two workers, one per core; a module's tests stay on one worker (its fixtures are built once),
+# taken in collection order, where tests/conftest.py puts the longest modules first (xdist's own
+# reorder, by number of tests, would leave the single-test ones of several minutes to the end).
+PARALLEL := -n 2 --dist loadscope --no-loadscope-reorder
 
 test: setup postgres-binaries browser airflow-init lint
 	$(PYTEST) $(PARALLEL) --durations=15 tests

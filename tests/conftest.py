@@ -37,12 +37,15 @@ _POSTGRES_FIXTURES = {"pg_server", "pg_env"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what needs the PostgreSQL server, from the fixtures and parameters a test uses, so
-    `-m "not postgres"` (make test-fast) never starts one."""
+    `-m "not postgres"` (make test-fast) never starts one. The modules marked `long` go first:
+    under `--dist loadscope --no-loadscope-reorder` a worker takes whole modules in this order,
+    and one of several minutes taken last would leave the other worker idle until it ends."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         uses_server = _POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ()))
         if uses_server or "postgres" in params.values():
             item.add_marker(pytest.mark.postgres)
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

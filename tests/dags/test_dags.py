@@ -13,7 +13,7 @@ import pytest
 from tests.support.airflow_env import ROOT, dags_test, migrate
 from tests.support.alert_servers import smtp_server, webhook_server
 
-pytestmark = pytest.mark.airflow
+pytestmark = [pytest.mark.airflow, pytest.mark.long]
 
 DAG_ID = "missing_footprint_nightly"
 

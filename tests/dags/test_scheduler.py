@@ -18,7 +18,7 @@ import pytest
 from tests.support.airflow_servers import DAG_ID, airflow_services
 from tests.support.pipeline import write_nights
 
-pytestmark = pytest.mark.airflow
+pytestmark = [pytest.mark.airflow, pytest.mark.long]
 
 LONDON = ZoneInfo("Europe/London")
 # Four nights are enough to show order and one-at-a-time; each costs about 25 s through the scheduler.

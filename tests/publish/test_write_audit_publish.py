@@ -55,7 +55,7 @@ from tests.support.quality_cases import (
     write_night_folder,
 )
 
-pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+pytestmark = [pytest.mark.dbt, pytest.mark.slow, pytest.mark.long]
 
 BACKENDS = ["duckdb", "postgres"]
 START = dt.date(2022, 3, 1)

@@ -4,7 +4,7 @@ import pytest
 
 from tests.transform.incremental_case import check_equivalence
 
-pytestmark = [pytest.mark.dbt, pytest.mark.slow]
+pytestmark = [pytest.mark.dbt, pytest.mark.slow, pytest.mark.long]
 
 
 def test_fifteen_nightly_builds_each_equal_a_full_rebuild_on_duckdb(tmp_path_factory, request, caplog):

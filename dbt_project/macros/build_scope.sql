@@ -41,10 +41,14 @@
 
 {#- Pre-hook of the per-notification models that accumulate across nights:
     before the children in scope are inserted again, their rows go, so a
-    deleted notification or a note no longer about it leaves no trace. -#}
+    deleted notification or a note no longer about it leaves no trace. An
+    incremental build that is not scoped (dbt run by hand, without
+    --full-refresh) inserts every child again: every row goes. -#}
 {% macro delete_build_scope_rows() -%}
     {%- if is_incremental() and is_scoped_build() -%}
         delete from {{ this }} where person_id in ({{ build_scope_children() }})
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
     {%- else -%}
         select 1 as nothing_to_delete
     {%- endif -%}

@@ -748,3 +748,36 @@ def test_a_failed_build_names_the_failing_nodes_without_echoing_values():
     assert "model.footprint.stg_lcs__persons" in message and "test.footprint.unique_x" in message
     assert "model.footprint.ok" not in message
     assert "31/02/2008" not in message
+
+
+def test_dbt_run_by_hand_without_full_refresh_rebuilds_the_accumulating_models_whole(duckdb_built, tmp_path):
+    """`footprint build` makes every full build a --full-refresh, but an operator may run dbt
+    itself: an incremental run that is not scoped to children replaces every row of the
+    accumulating models instead of adding the same rows a second time."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from footprint.settings import DBT_PROJECT_DIR
+    from footprint.transform.criteria import criteria_vars
+
+    shutil.copy(duckdb_built["settings"].duckdb_path, tmp_path / "warehouse.duckdb")
+    settings = _settings(tmp_path, "duckdb")
+    accumulating = ["int_notifications__measured", "int_footprint_evidence__measured",
+                    "fct_missing_notifications", "fct_footprint_evidence"]
+    by_hand = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "run", "--select", *accumulating,
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target", "duckdb",
+         "--vars", json.dumps(criteria_vars(settings.criteria_path))],
+        env={**os.environ, "FOOTPRINT_DUCKDB_PATH": str(settings.duckdb_path)}, capture_output=True, text=True,
+    )
+    assert by_hand.returncode == 0, by_hand.stdout[-3000:]
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        assert read_marts(conn) == duckdb_built["marts"]
+        for model, grain in {"int_notifications__measured": "notification_key",
+                             "int_footprint_evidence__measured": "evidence_key"}.items():
+            rows, keys = conn.execute(f"select count(*), count(distinct {grain}) from intermediate.{model}").fetchone()
+            assert rows == keys, f"{model}: rows added a second time"

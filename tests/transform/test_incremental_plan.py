@@ -195,7 +195,8 @@ def test_a_row_delivered_again_in_another_spelling_changes_no_child(settings, la
 
 def test_a_note_or_a_snapshot_row_brings_a_child_in_only_if_it_has_an_episode(settings, landing):
     """Nothing of a child without an episode reaches the marts: its new note and its changed row
-    bring nobody in; the same for a child with an episode brings that child in."""
+    bring nobody in; the same for a child with an episode brings that child in. A row listed
+    twice brings its child in all the same (the build's tests must refuse it)."""
     first, second, third = nights(landing)[:3]
     accept(first, settings)
     accept(second, settings)
@@ -216,6 +217,12 @@ def test_a_note_or_a_snapshot_row_brings_a_child_in_only_if_it_has_an_episode(se
         conn.commit()
     assert with_episode and without
     assert scope_of(settings) == before | {with_episode}
+    # A row listed twice fails the build's uniqueness test: its child comes in, episode or not.
+    with connect(settings) as conn:
+        execute(conn, "insert into raw.ssd_person select * from raw.ssd_person "
+                      "where _extract_date = %s and pers_person_id = %s", (third, without))
+        conn.commit()
+    assert scope_of(settings) == before | {with_episode, without}
 
 
 def scope_of(settings: Settings) -> set[str]:

@@ -14,7 +14,8 @@ children the night can have changed, and keep every other child's rows as they w
 * the children a build that did not finish had in scope (kept until a build completes).
 
 Of the children a case note, a CLA review or a snapshot row brings, only those with an episode
-(on any night) count: nothing else of a child reaches the marts.
+(on any night) count: nothing else of a child reaches the marts. A record a snapshot lists twice
+brings its child in all the same, so that the build's uniqueness tests refuse the night.
 
 Everything is rebuilt instead (a full build, by itself) when there is no completed build to
 follow, when the criteria, the calendar or the model code changed (the fingerprint), when the
@@ -246,14 +247,24 @@ def _typed(table: str) -> str:
 
 def _snapshot_diff(table: str) -> str:
     """The rows, as staging reads them, in which two nights of a snapshot file differ (params:
-    after, before, before, after). A row delivered twice is a difference too: the nightly build's
-    tests must see it (staging's uniqueness test fails the night)."""
+    after, before, before, after). A row delivered twice is a difference too (and its child is
+    brought in even without an episode: `_listed_twice`)."""
     one = f"select {_typed(table)} from {RAW}.{table} where _extract_date = %s"  # noqa: S608 (contract names)
     return f"({one} except all {one}) union all ({one} except all {one})"
 
 
 def _snapshot_children(table: str, person: str) -> str:
     return f"select changed.{person} as person_id from ({_snapshot_diff(table)}) as changed"  # noqa: S608
+
+
+def _listed_twice(table: str, person: str) -> str:
+    """The children of a record the night's snapshot lists more than once (params: the night,
+    twice), episodes or not: the nightly build's staging tests must see it, as a full build's
+    would (staging's uniqueness test fails the night)."""
+    key = FILES_BY_TABLE[table].key
+    return (f"select nullif({person}, '') as person_id from {RAW}.{table} "  # noqa: S608 (contract names)
+            f"where _extract_date = %s and {key} in (select {key} from {RAW}.{table} "
+            f"where _extract_date = %s group by {key} having count(*) > 1)")
 
 
 def _pair(after: str, before: str) -> tuple[dt.date, ...]:
@@ -269,8 +280,10 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
         selects += _event_children(new_dates, built)
     latest_built, latest = max(n[0] for n in built), max(n[0] for n in plan.nights)
     if latest != latest_built:
-        selects += [(_with_an_episode(_snapshot_children(t, person)), _pair(latest, latest_built))
-                    for t, person in SNAPSHOT_FILES.items()]
+        latest_date = dt.date.fromisoformat(latest)
+        for table, person in SNAPSHOT_FILES.items():
+            selects.append((_with_an_episode(_snapshot_children(table, person)), _pair(latest, latest_built)))
+            selects.append((_listed_twice(table, person), (latest_date, latest_date)))
     assert plan.built_as_of is not None  # a nightly build follows a completed one
     selects += _standing_children(plan.built_as_of)
     for sql, params in selects:

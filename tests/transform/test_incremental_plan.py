@@ -17,6 +17,7 @@ from footprint.transform.criteria import criteria_vars
 from footprint.transform.incremental import (
     EVIDENCE,
     NOTIFICATIONS,
+    PENDING,
     SCOPE,
     complete_build,
     ensure_state_tables,
@@ -95,6 +96,7 @@ def test_the_first_build_is_full_and_the_next_follows_it_child_by_child(settings
         ("professionals", "the professionals changed"),
         ("iros", "the IROs changed"),
         ("selection", "a part of the project was selected"),
+        ("no pending times", "no record times were kept by the last build"),
         ("asked", "asked for (--full-refresh)"),
     ],
 )
@@ -129,6 +131,10 @@ def test_what_forces_a_full_build(settings, landing, change, reason):
             conn.commit()
     elif change == "selection":
         args = ["build", "--select", "fct_missing_notifications"]
+    elif change == "no pending times":  # a warehouse last built before the build kept them
+        with connect(settings) as conn:
+            execute(conn, f"drop table {PENDING}")
+            conn.commit()
     else:
         args = ["build", "--full-refresh"]
     plan = built(settings, args, **overrides)
@@ -233,3 +239,39 @@ def scope_of(settings: Settings) -> set[str]:
         execute(conn, f"delete from {SCOPE}")
         conn.commit()
     return children
+
+
+def test_a_record_time_that_now_passes_brings_its_child_in_though_no_night_changed_it(settings, landing):
+    """A note already read, in none of a notification's windows yet, whose time lies beyond the
+    last build's "now": the night whose "now" passes that time brings its child in, and a note
+    whose time is still ahead brings nobody. Nothing else of either child changed."""
+    from footprint import nightly
+
+    first, second, third = nights(landing)[:3]
+    accept(first, settings)
+    accept(second, settings)
+    built(settings)
+    accept(third, settings)
+    before = scope_of(settings)
+    nightly.mark_night(third, "rejected", {"stage": "quality gate"}, settings)  # for now
+    with connect(settings) as conn:
+        produced = dict(fetch_all(conn, "select extract_date, produced_at from raw.extract_nights"))
+        soon, later = produced[second] + dt.timedelta(minutes=1), produced[third] + dt.timedelta(days=30)
+        passed, ahead = (r[0] for r in fetch_all(
+            conn, "select distinct miss_person_id from raw.ssd_missing where miss_person_id not in "
+                  f"({', '.join(['%s'] * len(before))}) order by 1 limit 2", tuple(before)))
+        for child, at in ((passed, soon), (ahead, later)):
+            stamp = at.strftime("%Y-%m-%d %H:%M:%S")
+            execute(conn, "insert into raw.case_notes select * replace (%s as cano_person_id, "
+                          "'LATER-' || %s as cano_casenote_id, %s as cano_created_date, %s as cano_event_date, "
+                          "%s as modified_at) from raw.case_notes where _extract_date = %s limit 1",
+                    (child, child, stamp, stamp, stamp, second))
+        conn.commit()
+    assert built(settings, ["build", "--full-refresh"]).as_of == produced[second]
+    accept(third, settings)
+    assert scope_of(settings) == before | {passed}
+    built(settings)
+    accept(third, settings)  # a reload forces a full build: what it keeps must be as exact
+    assert built(settings).full
+    with connect(settings) as conn:
+        assert [r[0] for r in fetch_all(conn, f"select distinct person_id from {PENDING}")] == [ahead]

@@ -9,8 +9,11 @@ children the night can have changed, and keep every other child's rows as they w
 * the children whose row changed in a snapshot file (persons, allocations, other services)
   between the night the last build read and the latest accepted one;
 * the children of every notification a programme manager has reviewed;
-* the children with a notification whose state still depends on "now" (due or horizon not yet
-  passed at the last build's as_of, or a record counted after it);
+* the children whose rows "now" moves: a notification's due time or horizon, or a record's
+  time, passed between the last build's as_of and this one's (a notification without a due time
+  or horizon is always taken in). Times a record carries beyond a build's as_of are kept in
+  `build_pending_times` (its child, the time), so a record in none of a notification's windows
+  yet, and so in no accumulating model, still brings its child in when "now" reaches it;
 * the children a build that did not finish had in scope (kept until a build completes).
 
 Of the children a case note, a CLA review or a snapshot row brings, only those with an episode
@@ -24,8 +27,8 @@ read was reloaded or set aside (which is also how "now" can go back), or when db
 a part of the project only.
 
 State lives beside the models it describes, in the intermediate schema: `build_ledger` (the last
-completed build: fingerprint, the nights it read, its as_of) and `build_scope` (the children of
-the build under way). The models read the scope through the source `build.build_scope`.
+completed build: fingerprint, the nights it read, its as_of), `build_pending_times` (the record
+times beyond that as_of) and `build_scope` (the children of the build under way). The models read the scope through the source `build.build_scope`.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ LEDGER = f"{STATE_SCHEMA}.build_ledger"
 SCOPE = f"{STATE_SCHEMA}.build_scope"
 NOTIFICATIONS = f"{STATE_SCHEMA}.int_notifications__measured"
 EVIDENCE = f"{STATE_SCHEMA}.int_footprint_evidence__measured"
+PENDING = f"{STATE_SCHEMA}.build_pending_times"
 ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured")
 # The model code a fingerprint covers: a change to any of it rebuilds everything.
 CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
@@ -69,6 +73,9 @@ SNAPSHOT_FILES = {
 NOTIFICATION_KEY = ("mino_notification_id", None)
 # Files whose rows matter to a child only once the child has an episode (_with_an_episode).
 RECORD_FILES = ("case_notes", "ssd_cla_reviews")
+# The times of a record that the rules compare with "now" (recorded, counted from).
+RECORD_TIMES = {"case_notes": ("cano_created_date", "cano_event_date", "modified_at"),
+                "ssd_cla_reviews": ("clar_cla_review_date",)}
 GLOBAL_SNAPSHOTS = ("ssd_professionals",)
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
@@ -137,6 +144,7 @@ def complete_build(settings: Settings, plan: BuildPlan) -> None:
         execute(conn, f"delete from {SCOPE}")  # noqa: S608 (constants)
         execute(conn, f"delete from {LEDGER}")  # noqa: S608
         if plan.record:
+            _keep_pending_times(conn, plan)
             execute(
                 conn,
                 f"insert into {LEDGER} (fingerprint, nights, as_of, built_at) values (%s, %s, %s, %s)",  # noqa: S608
@@ -144,6 +152,33 @@ def complete_build(settings: Settings, plan: BuildPlan) -> None:
                  dt.datetime.now(dt.UTC).replace(tzinfo=None)),
             )
         conn.commit()
+
+
+def _keep_pending_times(conn: Connection, plan: BuildPlan) -> None:
+    """The times beyond the build's as_of that the records of the nights it read carry, by child:
+    after a full build from every night; after a nightly one, what "now" has passed goes and the
+    new nights add theirs. Made here, not with the other state tables, so that a warehouse
+    without it (a build before it existed) is rebuilt whole first."""
+    execute(conn, f"create table if not exists {PENDING} (person_id text not null, pending_at timestamp not null)")
+    passed = "" if plan.full else " where pending_at <= %s"
+    execute(conn, f"delete from {PENDING}{passed}", () if plan.full else (plan.as_of,))  # noqa: S608 (constants)
+    nights = [d for d, loaded in plan.nights if plan.full or (d, loaded) not in set(plan.built)]
+    if nights and plan.as_of is not None:
+        times, params = _record_times(nights)
+        execute(conn, f"insert into {PENDING} (person_id, pending_at) select distinct person_id, pending_at "  # noqa: S608
+                      f"from ({times}) as timed where person_id is not null and pending_at > %s",
+                (*params, plan.as_of))
+
+
+def _record_times(nights: list[str]) -> tuple[str, tuple]:
+    """Each raw record row's child and every time of it that a rule compares with "now" (a note's
+    created, event and version times; a review's date), from the given nights."""
+    macros = _staging_parsers()
+    marks, dates = ", ".join(["%s"] * len(nights)), tuple(dt.date.fromisoformat(d) for d in nights)
+    selects = [f"select nullif({EVENT_FILES[table][1]}, '') as person_id, {macros.parse_timestamp(column)} "  # noqa: S608
+               f"as pending_at from {RAW}.{table} where _extract_date in ({marks})"
+               for table, columns in RECORD_TIMES.items() for column in columns]
+    return " union all ".join(selects), dates * len(selects)
 
 
 def ensure_state_tables(conn: Connection) -> None:
@@ -180,6 +215,7 @@ def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], b
     reasons = (
         (built_print != plan.fingerprint, "the criteria, the calendar or the models changed"),
         (not set(ACCUMULATORS) <= existing, "a model that accumulates across nights is missing"),
+        (PENDING.split(".")[1] not in existing, "no record times were kept by the last build"),
         # Also where "now" went back: the latest night built is no longer accepted.
         (not built <= set(plan.nights), "a night the last build read was reloaded or set aside"),
         (plan.as_of is None or plan.built_as_of is None, "no accepted night"),
@@ -285,7 +321,8 @@ def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
             selects.append((_with_an_episode(_snapshot_children(table, person)), _pair(latest, latest_built)))
             selects.append((_listed_twice(table, person), (latest_date, latest_date)))
     assert plan.built_as_of is not None  # a nightly build follows a completed one
-    selects += _standing_children(plan.built_as_of)
+    assert plan.as_of is not None
+    selects += _standing_children(plan.built_as_of, plan.as_of)
     for sql, params in selects:
         execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
                       f"from ({sql}) as scoped where scoped.person_id is not null "
@@ -346,11 +383,15 @@ def _children_of_records(table: str, key: str, person: str | None, changed_keys:
             f"(select mino_missing_id from {RAW}.{table} where {key} in ({changed_keys}))")
 
 
-def _standing_children(built_as_of: dt.datetime) -> list[tuple[str, tuple]]:
-    """Children whose rows may move with "now" alone, and those a programme manager reviewed."""
-    unsettled = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
-                 "or due_at >= %s or horizon_at >= %s")
-    counted_later = f"select person_id from {EVIDENCE} where recorded_at > %s or counts_from_at > %s"  # noqa: S608
+def _standing_children(built_as_of: dt.datetime, as_of: dt.datetime) -> list[tuple[str, tuple]]:
+    """Children whose rows "now" moves from the last build's as_of to this one's (both ends
+    taken in: a rule may compare either way), and those a programme manager reviewed."""
+    passed = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
+              "or due_at between %s and %s or horizon_at between %s and %s")
+    counted = (f"select person_id from {EVIDENCE} where recorded_at between %s and %s "  # noqa: S608
+               "or counts_from_at between %s and %s")
+    pending = f"select person_id from {PENDING} where pending_at between %s and %s"  # noqa: S608
     reviewed = (f"select person_id from {NOTIFICATIONS} where notification_key in "  # noqa: S608
                 "(select notification_key from review.category_reviews)")
-    return [(unsettled, (built_as_of, built_as_of)), (counted_later, (built_as_of, built_as_of)), (reviewed, ())]
+    window = (built_as_of, as_of)
+    return [(passed, window * 2), (counted, window * 2), (pending, window), (reviewed, ())]

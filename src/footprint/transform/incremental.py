@@ -28,7 +28,8 @@ a part of the project only.
 
 State lives beside the models it describes, in the intermediate schema: `build_ledger` (the last
 completed build: fingerprint, the nights it read, its as_of), `build_pending_times` (the record
-times beyond that as_of) and `build_scope` (the children of the build under way). The models read the scope through the source `build.build_scope`.
+times beyond that as_of) and `build_scope` (the children of the build under way). The models
+read the scope through the source `build.build_scope`.
 """
 
 from __future__ import annotations

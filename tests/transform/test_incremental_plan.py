@@ -15,10 +15,10 @@ from footprint.contract import NIGHT_ACCEPTED
 from footprint.settings import Settings
 from footprint.transform.criteria import criteria_vars
 from footprint.transform.incremental import (
-    EVIDENCE,
     NOTIFICATIONS,
     PENDING,
     SCOPE,
+    STATE_SCHEMA,
     complete_build,
     ensure_state_tables,
     is_whole_project,
@@ -51,7 +51,7 @@ def warehouse(landing, path) -> Settings:
         ensure_state_tables(conn)
         execute(conn, f"create table {NOTIFICATIONS} (person_id text, notification_key text, "
                       "due_at timestamp, horizon_at timestamp)")
-        execute(conn, f"create table {EVIDENCE} (person_id text, recorded_at timestamp, counts_from_at timestamp)")
+        execute(conn, f"create table {STATE_SCHEMA}.int_footprint_evidence__measured (person_id text)")
         conn.commit()
     return settings
 

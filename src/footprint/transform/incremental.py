@@ -55,8 +55,8 @@ STATE_SCHEMA = "intermediate"
 LEDGER = f"{STATE_SCHEMA}.build_ledger"
 SCOPE = f"{STATE_SCHEMA}.build_scope"
 NOTIFICATIONS = f"{STATE_SCHEMA}.int_notifications__measured"
-EVIDENCE = f"{STATE_SCHEMA}.int_footprint_evidence__measured"
-PENDING = f"{STATE_SCHEMA}.build_pending_times"
+PENDING_TABLE = "build_pending_times"
+PENDING = f"{STATE_SCHEMA}.{PENDING_TABLE}"
 ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured")
 # The model code a fingerprint covers: a change to any of it rebuilds everything.
 CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
@@ -157,29 +157,31 @@ def complete_build(settings: Settings, plan: BuildPlan) -> None:
 
 def _keep_pending_times(conn: Connection, plan: BuildPlan) -> None:
     """The times beyond the build's as_of that the records of the nights it read carry, by child:
-    after a full build from every night; after a nightly one, what "now" has passed goes and the
-    new nights add theirs. Made here, not with the other state tables, so that a warehouse
+    after a full build from every accepted night; after a nightly one, what "now" has passed goes
+    and the new nights add theirs. Made here, not with the other state tables, so that a warehouse
     without it (a build before it existed) is rebuilt whole first."""
     execute(conn, f"create table if not exists {PENDING} (person_id text not null, pending_at timestamp not null)")
-    passed = "" if plan.full else " where pending_at <= %s"
-    execute(conn, f"delete from {PENDING}{passed}", () if plan.full else (plan.as_of,))  # noqa: S608 (constants)
-    nights = [d for d, loaded in plan.nights if plan.full or (d, loaded) not in set(plan.built)]
-    if nights and plan.as_of is not None:
-        times, params = _record_times(nights)
+    if plan.as_of is None:
+        return
+    new = [dt.date.fromisoformat(d) for d, loaded in plan.nights if (d, loaded) not in set(plan.built)]
+    execute(conn, f"delete from {PENDING} where pending_at <= %s or %s", (plan.as_of, plan.full))  # noqa: S608
+    nights = ((f"select extract_date from {RAW}.extract_nights where status = 'accepted'", ()) if plan.full  # noqa: S608
+              else (", ".join(["%s"] * len(new)), tuple(new)))
+    if plan.full or new:
+        times, params = _record_times(*nights)
         execute(conn, f"insert into {PENDING} (person_id, pending_at) select distinct person_id, pending_at "  # noqa: S608
-                      f"from ({times}) as timed where person_id is not null and pending_at > %s",
-                (*params, plan.as_of))
+                      f"from ({times}) as timed where person_id is not null and pending_at > %s", (*params, plan.as_of))
 
 
-def _record_times(nights: list[str]) -> tuple[str, tuple]:
+def _record_times(nights: str, night_params: tuple) -> tuple[str, tuple]:
     """Each raw record row's child and every time of it that a rule compares with "now" (a note's
-    created, event and version times; a review's date), from the given nights."""
+    created, event and version times; a review's date), from the nights `nights` lists (a list
+    of marks or a query, with its parameters)."""
     macros = _staging_parsers()
-    marks, dates = ", ".join(["%s"] * len(nights)), tuple(dt.date.fromisoformat(d) for d in nights)
     selects = [f"select nullif({EVENT_FILES[table][1]}, '') as person_id, {macros.parse_timestamp(column)} "  # noqa: S608
-               f"as pending_at from {RAW}.{table} where _extract_date in ({marks})"
+               f"as pending_at from {RAW}.{table} where _extract_date in ({nights})"
                for table, columns in RECORD_TIMES.items() for column in columns]
-    return " union all ".join(selects), dates * len(selects)
+    return " union all ".join(selects), night_params * len(selects)
 
 
 def ensure_state_tables(conn: Connection) -> None:
@@ -216,7 +218,7 @@ def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], b
     reasons = (
         (built_print != plan.fingerprint, "the criteria, the calendar or the models changed"),
         (not set(ACCUMULATORS) <= existing, "a model that accumulates across nights is missing"),
-        (PENDING.split(".")[1] not in existing, "no record times were kept by the last build"),
+        (PENDING_TABLE not in existing, "no record times were kept by the last build"),
         # Also where "now" went back: the latest night built is no longer accepted.
         (not built <= set(plan.nights), "a night the last build read was reloaded or set aside"),
         (plan.as_of is None or plan.built_as_of is None, "no accepted night"),
@@ -386,13 +388,13 @@ def _children_of_records(table: str, key: str, person: str | None, changed_keys:
 
 def _standing_children(built_as_of: dt.datetime, as_of: dt.datetime) -> list[tuple[str, tuple]]:
     """Children whose rows "now" moves from the last build's as_of to this one's (both ends
-    taken in: a rule may compare either way), and those a programme manager reviewed."""
+    taken in: a rule may compare either way), and those a programme manager reviewed. An
+    evidence row's recorded or counted-from time is one of its record's kept times (a note's
+    created, event or version time, a review's date), so the kept times cover the evidence too."""
     passed = (f"select person_id from {NOTIFICATIONS} where due_at is null or horizon_at is null "  # noqa: S608
               "or due_at between %s and %s or horizon_at between %s and %s")
-    counted = (f"select person_id from {EVIDENCE} where recorded_at between %s and %s "  # noqa: S608
-               "or counts_from_at between %s and %s")
     pending = f"select person_id from {PENDING} where pending_at between %s and %s"  # noqa: S608
     reviewed = (f"select person_id from {NOTIFICATIONS} where notification_key in "  # noqa: S608
                 "(select notification_key from review.category_reviews)")
     window = (built_as_of, as_of)
-    return [(passed, window * 2), (counted, window * 2), (pending, window), (reviewed, ())]
+    return [(passed, window * 2), (pending, window), (reviewed, ())]

@@ -12,7 +12,7 @@ probably a duplicate or has the wrong end.
 """
 
 from footprint.contract import FILES_BY_TABLE
-from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
+from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, is_in, parsed
 
 FILE = FILES_BY_TABLE["ssd_missing"]
 REFERENCES = {"miss_person_id": "ssd_person"}
@@ -67,7 +67,7 @@ def _no_overlap(frame, night):
     tonight = frame[columns].assign(_row=frame.index)
     children = frame[CHILD].dropna().unique().tolist()
     history = night.history_of("ssd_missing", CHILD, children, [START, END, "is_deleted"])
-    history = history[~history[KEY].isin(frame[KEY])][columns].assign(_row=-1)  # tonight's version wins
+    history = history[~is_in(history[KEY], frame[KEY])][columns].assign(_row=-1)  # tonight's version wins
     episodes = pd.concat([tonight, history], ignore_index=True)
     s, e = episodes[parsed(START)], episodes[parsed(END)]
     usable = (s.notna() & episodes[CHILD].notna() & (episodes["is_deleted"] != "Y")

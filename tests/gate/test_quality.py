@@ -405,3 +405,16 @@ def test_validating_a_night_never_loaded_is_a_clear_error(wh, tmp_path):
     empty = Settings.from_env({"FOOTPRINT_TARGET": "duckdb", "FOOTPRINT_DUCKDB_PATH": str(tmp_path / "empty.duckdb")})
     with pytest.raises(FootprintError, match="load a night before validating"):
         validate_night(dt.date(2030, 1, 1), empty)
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_an_id_is_known_only_when_the_pool_holds_it_and_a_missing_id_never_is(dtype):
+    import pandas as pd
+
+    from footprint.gate.suites import is_in
+
+    ids = pd.Series(["P1", None, "P3", "P1", ""], index=[10, 11, 12, 13, 14], dtype=dtype)
+    pool = pd.Series(["P1", None, "P9", ""], dtype=dtype)
+    found = is_in(ids, pool)
+    assert found.dtype == bool and list(found.index) == [10, 11, 12, 13, 14]
+    assert found.tolist() == [True, False, False, True, True]

@@ -24,7 +24,7 @@ from footprint.contract import (
 )
 from footprint.errors import FootprintError
 from footprint.gate import suites
-from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, parsed
+from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, is_in, parsed
 from footprint.warehouse import Connection
 from footprint.warehouse import frame as query_frame
 from footprint.warehouse.base import RAW
@@ -124,7 +124,7 @@ class NightView:
         night = self.frames[table]
         own = night[[spec.key, *columns]].dropna(subset=[spec.key]).drop_duplicates(spec.key)
         wanted = pd.Series(ids.dropna().unique())
-        missing = wanted[~wanted.isin(own[spec.key])].tolist()
+        missing = wanted[~is_in(wanted, own[spec.key])].tolist()
         found = pd.concat([own, self._history(table, missing, columns)], ignore_index=True) if missing else own
         found = found.set_index(spec.key)
         out = pd.DataFrame(index=ids.index)
@@ -150,12 +150,12 @@ class NightView:
     def known(self, table: str, ids: pd.Series) -> pd.Series:
         """True where the id is a key of raw.<table> in the night or in accepted history before it."""
         spec = FILES_BY_TABLE[table]
-        in_night = ids.isin(self.frames[table][spec.key].dropna())
+        in_night = is_in(ids, self.frames[table][spec.key])
         leftovers = ids[ids.notna() & ~in_night].unique().tolist()
         if not leftovers:
             return in_night
         hist = self._history(table, leftovers, [])
-        return in_night | ids.isin(hist[spec.key])
+        return in_night | is_in(ids, hist[spec.key])
 
 
 def read_night_meta(conn: Connection, extract_date: dt.date) -> dict[str, Any]:

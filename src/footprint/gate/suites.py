@@ -215,6 +215,23 @@ def as_flag(ok: Any, applicable: Any) -> Any:
     return pd.Series(out, index=pd.Series(applicable).index, dtype=object)
 
 
+def is_in(values: Any, pool: Any) -> Any:
+    """`values.isin(pool)` as a boolean Series (missing values are never in), the pool hashed by
+    arrow: pandas' isin on its arrow-backed text makes a Python object of every pool value first,
+    seconds a night when the pool is a night's ids."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values, pool = pd.Series(values), pd.Series(pool)
+    if not (pd.api.types.is_string_dtype(values) and pd.api.types.is_string_dtype(pool)):
+        return values.isin(pool.dropna()) & values.notna()
+    column = pa.array(values.astype("str"), from_pandas=True)
+    pool_ = pa.array(pool.astype("str"), from_pandas=True).drop_null().cast(column.type)
+    found = pc.is_in(column, value_set=pool_, skip_nulls=True).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def volume_parameter(table: str, side: str) -> str:
     return f"{table}_rows_{side}"
 

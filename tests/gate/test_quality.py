@@ -418,3 +418,58 @@ def test_an_id_is_known_only_when_the_pool_holds_it_and_a_missing_id_never_is(dt
     found = is_in(ids, pool)
     assert found.dtype == bool and list(found.index) == [10, 11, 12, 13, 14]
     assert found.tolist() == [True, False, False, True, True]
+
+
+def _pandas_strict(series, formats):
+    """Each form tried in turn by pandas alone, strictly: what the gate's date checks mean."""
+    import pandas as pd
+
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
+    todo = series.notna()
+    for fmt in formats:
+        out[todo] = pd.to_datetime(series[todo], format=fmt, errors="coerce").astype("datetime64[us]")
+        todo &= out.isna()
+    return out
+
+
+def _near_dates():
+    from hypothesis import strategies as st
+
+    def two(low, high):
+        return st.integers(low, high).map(lambda n: st.sampled_from([f"{n:02d}", str(n)])).flatmap(lambda s: s)
+
+    year = st.sampled_from(["2022", "2024", "2023", "1899", "0001", "3022", "22"])
+    sep = st.sampled_from(["-", "/"])
+    clock = st.one_of(st.just(""), st.tuples(st.sampled_from([" ", "T"]), two(0, 25), two(0, 61),
+                                             st.one_of(st.just(""), two(0, 61).map(":".__add__))).map(
+        lambda t: f"{t[0]}{t[1]}:{t[2]}{t[3]}"))
+    iso = st.tuples(year, sep, two(0, 13), two(0, 32)).map(lambda t: f"{t[0]}{t[1]}{t[2]}{t[1]}{t[3]}")
+    uk = st.tuples(two(0, 32), sep, two(0, 13), year).map(lambda t: f"{t[0]}{t[1]}{t[2]}{t[1]}{t[3]}")
+    padding = st.sampled_from(["", " "])
+    return st.tuples(padding, st.one_of(iso, uk), clock, padding).map("".join) | st.sampled_from(["", "abc", None])
+
+
+@pytest.mark.parametrize("kind", ["date", "timestamp"])
+def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
+    import pandas as pd
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from footprint.contract import DATE_FORMATS, TIMESTAMP_FORMATS
+    from footprint.gate.night_data import parse_temporal
+
+    formats = DATE_FORMATS if kind == "date" else TIMESTAMP_FORMATS
+    fixed = ["31/02/2022", "2022-02-29 10:00", "2024-02-29 10:00:00", "2022-04-31", "31/12/2022 23:59:60",
+             "1/3/2022 9:05", "2022-03-01T10:00", "01/01/0001", " 2022-03-01", "2022-13-01 10:00", "01/03/2022"]
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(_near_dates(), max_size=40))
+    def agrees(values):
+        series = pd.Series(fixed + values, dtype="str")
+        assert parse_temporal(series, formats).equals(_pandas_strict(series, formats))
+
+    agrees()
+    sample = dict(zip(fixed, parse_temporal(pd.Series(fixed, dtype="str"), formats), strict=True))
+    assert pd.isna(sample["31/02/2022"]) and pd.isna(sample["2022-02-29 10:00"]) and pd.isna(sample["2022-04-31"])
+    readable, meaning = ("01/03/2022", "2022-03-01") if kind == "date" else ("2024-02-29 10:00:00", "2024-02-29 10:00")
+    assert sample[readable] == pd.Timestamp(meaning)

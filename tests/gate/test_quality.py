@@ -473,3 +473,21 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
     assert pd.isna(sample["31/02/2022"]) and pd.isna(sample["2022-02-29 10:00"]) and pd.isna(sample["2022-04-31"])
     readable, meaning = ("01/03/2022", "2022-03-01") if kind == "date" else ("2024-02-29 10:00:00", "2024-02-29 10:00")
     assert sample[readable] == pd.Timestamp(meaning)
+
+
+@pytest.mark.parametrize(("form", "values"), [
+    ("%Y-%m", ["2022-03", "2022-3", "2022-13", "1899-01", "2022-03-01"]),
+    ("%d.%m.%Y", ["01.03.2022", "01x03x2022", "31.02.2022", "1.3.2022"]),
+    ("%H:%M %d/%m/%Y", ["10:05 01/03/2022", "10:05 31/02/2022", "9:05 01/03/2022", "24:00 01/03/2022"]),
+])
+def test_a_form_without_a_day_or_with_a_dot_parses_as_pandas_reads_it(form, values):
+    # A contract may gain such a form: the fast path must not assume a day field, nor read a
+    # literal dot as any character.
+    import pandas as pd
+
+    from footprint.gate.night_data import parse_temporal
+
+    series = pd.Series([*values, "", None], dtype="str")
+    parsed = parse_temporal(series, (form,))
+    assert parsed.equals(_pandas_strict(series, (form,)))
+    assert parsed.notna().sum() >= 2

@@ -95,11 +95,15 @@ def _exactly_in(text: Any, fmt: str) -> tuple[Any, Any]:
     import pyarrow.compute as pc
 
     fields = re.findall("%.|.", fmt)
-    shaped = pc.match_substring_regex(text, "^" + "".join(_FULL_FIELDS.get(f, f) for f in fields) + "$")
+    # A field without a full form (%b, %y...) matches nothing here: pandas reads those values.
+    shaped = pc.match_substring_regex(text, "^" + "".join(_FULL_FIELDS.get(f, re.escape(f)) for f in fields) + "$")
     stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    day_at = sum(4 if f == "%Y" else 2 if f.startswith("%") else 1 for f in fields[:fields.index("%d")])
-    written_day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, text, None), day_at, day_at + 2), pa.int64())
-    exact = pc.and_kleene(shaped, pc.equal(pc.day(stamps), written_day)).fill_null(False)
+    exact = pc.and_kleene(shaped, pc.is_valid(stamps))
+    if "%d" in fields:
+        day_at = sum(4 if f == "%Y" else 2 if f.startswith("%") else 1 for f in fields[:fields.index("%d")])
+        written_day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, text, None), day_at, day_at + 2), pa.int64())
+        exact = pc.and_kleene(exact, pc.equal(pc.day(stamps), written_day))
+    exact = exact.fill_null(False)
     return (exact.to_numpy(zero_copy_only=False),
             stamps.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False))
 

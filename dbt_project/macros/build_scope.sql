@@ -13,6 +13,13 @@
     select person_id from {{ source('build', 'build_scope') }}
 {%- endmacro %}
 
+{#- The records (case notes) of which the build's new nights hold a changed
+    row (footprint.transform.incremental): a model that accumulates per record
+    works out these again, and only these. -#}
+{% macro build_scope_records() -%}
+    select record_id from {{ source('build', 'build_scope_records') }}
+{%- endmacro %}
+
 {#- For accepted_rows: the rows of every record (all its versions) that a
     child in scope ever had a version of, so the latest version is still
     chosen among all of them. Snapshot files have one row per record: the
@@ -39,14 +46,17 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Pre-hook of the per-notification models that accumulate across nights:
-    before the children in scope are inserted again, their rows go, so a
-    deleted notification or a note no longer about it leaves no trace. An
-    incremental build that is not scoped (dbt run by hand, without
-    --full-refresh) inserts every child again: every row goes. -#}
-{% macro delete_build_scope_rows() -%}
+{#- Pre-hook of the models that accumulate across nights: before the
+    children in scope (or, per record, the records the new nights changed)
+    are inserted again, their rows go, so a deleted notification, a note no
+    longer about it, or an IRO's note an author correction made another's,
+    leaves no trace. An incremental build that is not scoped (dbt run by hand,
+    without --full-refresh) inserts everything again: every row goes. -#}
+{% macro delete_build_scope_rows(key_column='person_id', scope='children') -%}
     {%- if is_incremental() and is_scoped_build() -%}
-        delete from {{ this }} where person_id in ({{ build_scope_children() }})
+        delete from {{ this }} where {{ key_column }} in (
+            {{ build_scope_records() if scope == 'records' else build_scope_children() }}
+        )
     {%- elif is_incremental() -%}
         delete from {{ this }}
     {%- else -%}

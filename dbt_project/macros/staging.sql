@@ -6,8 +6,9 @@
     night alone, so with latest_night_only an older night's rows are dropped
     and a record absent from the latest file is gone. scope_by (key column,
     child column) lets a nightly build read only the children in its scope
-    (macros/build_scope.sql). -#}
-{% macro accepted_rows(source_relation, latest_night_only=false, scope_by=none) -%}
+    (macros/build_scope.sql); scope_by_record (the key column) reads only the
+    records the build's new nights changed instead. -#}
+{% macro accepted_rows(source_relation, latest_night_only=false, scope_by=none, scope_by_record=none) -%}
     select source_rows.*
     from {{ source_relation }} as source_rows
     inner join {{ ref('base_pipeline__accepted_nights') }} as accepted_nights
@@ -15,6 +16,8 @@
     where {% if latest_night_only %}accepted_nights.is_latest_night{% else %}true{% endif %}
     {%- if scope_by is not none and is_scoped_build() %}
     {{- scope_rows(source_relation, scope_by[0], scope_by[1], latest_night_only) }}
+    {%- elif scope_by_record is not none and is_scoped_build() %}
+    and source_rows.{{ scope_by_record }} in ({{ build_scope_records() }})
     {%- endif %}
 {%- endmacro %}
 

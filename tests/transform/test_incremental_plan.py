@@ -1,7 +1,7 @@
 """When a build may follow the last one child by child, and when it must rebuild everything.
 
 footprint.transform.incremental decides on raw and on its own ledger, before dbt runs: these
-tests load real generated nights into a real DuckDB file and read its decisions, with the two
+tests load real generated nights into a real DuckDB file and read its decisions, with the
 accumulating models standing as empty tables (their content is the equivalence tests' matter).
 """
 
@@ -52,6 +52,7 @@ def warehouse(landing, path) -> Settings:
         execute(conn, f"create table {NOTIFICATIONS} (person_id text, notification_key text, "
                       "due_at timestamp, horizon_at timestamp)")
         execute(conn, f"create table {STATE_SCHEMA}.int_footprint_evidence__measured (person_id text)")
+        execute(conn, f"create table {STATE_SCHEMA}.int_case_note_versions__keyword_matches (case_note_id text)")
         conn.commit()
     return settings
 
@@ -85,6 +86,28 @@ def test_the_first_build_is_full_and_the_next_follows_it_child_by_child(settings
     assert 0 < plan.children < 60, "a night changes a few children of the ~150"
     again = built(settings)
     assert not again.full and again.reason == "0 new night(s)" and again.children == 0
+
+
+def test_a_nightly_build_matches_again_the_case_notes_its_new_night_changed(settings, landing):
+    first, second = nights(landing)[:2]
+    accept(first, settings)
+    built(settings)
+    accept(second, settings)
+    notes = "select distinct cano_casenote_id from raw.case_notes where _extract_date = %s"
+    with connect(settings) as conn:
+        carried = {r[0] for r in fetch_all(conn, notes, (second,))}
+        new_notes = carried - {r[0] for r in fetch_all(conn, notes, (first,))}
+    recorded = "select record_id from intermediate.build_scope_records"
+    for _ in range(2):  # a build that did not finish leaves them for the next
+        plan = prepare_build(settings, criteria_vars(settings.criteria_path), ["build"])
+        with connect(settings) as conn:
+            records = [r[0] for r in fetch_all(conn, recorded)]
+        # the night repeats a fortnight of notes: those it repeats unchanged are not read again
+        assert new_notes <= set(records) < carried and len(records) == len(set(records))
+    assert new_notes and not plan.full
+    complete_build(settings, plan)
+    with connect(settings) as conn:
+        assert fetch_all(conn, recorded) == []
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 -- are a small share of all case notes: keyword matching, the costliest step,
 -- runs on these alone. A note is kept whole (every version) when any of its
 -- versions was written by an IRO. A view, so the note text is not copied (a
--- table on a nightly build, which holds a few children's notes only).
+-- table on a nightly build, which holds the notes of its new nights only).
 with
 
 case_note_versions as (

@@ -3,7 +3,8 @@
 -- once the exclusion phrases are removed. Matching per version (not only the current
 -- one) lets the "when a note counts" rule find the version that first made
 -- a note about an episode. The free text stops here: nothing downstream
--- carries it.
+-- carries it. It accumulates across nights: a nightly build matches again
+-- the notes its new nights changed, and keeps the others' matches.
 with
 
 case_note_versions as (

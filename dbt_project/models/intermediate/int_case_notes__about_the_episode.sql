@@ -15,7 +15,7 @@ windows as (
 
 case_note_versions as (
 
-    select * from {{ ref('int_case_note_versions__keyword_matches') }}
+    select * from {{ ref('int_case_note_versions__in_build_scope') }}
 
 ),
 

@@ -26,17 +26,22 @@ professionals or the workers allocated as IRO to any child changed, when a night
 read was reloaded or set aside (which is also how "now" can go back), or when dbt was asked for
 a part of the project only.
 
+The IROs' case notes' keyword matches accumulate per note instead (the free text is the costly
+part of a child's rows, and a note changes only on a night that carries a changed row of it): a
+nightly build matches again every note of which a new night changed a row, every version of it
+(`build_scope_records`, kept until a build completes, as the children are).
+
 State lives beside the models it describes, in the intermediate schema: `build_ledger` (the last
 completed build: fingerprint, the nights it read, its as_of), `build_pending_times` (the record
-times beyond that as_of) and `build_scope` (the children of the build under way). The models
-read the scope through the source `build.build_scope`.
+times beyond that as_of), `build_scope` (the children of the build under way) and
+`build_scope_records` (its case notes). The models read the scope through the sources
+`build.build_scope` and `build.build_scope_records`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
@@ -44,8 +49,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from footprint.contract import FILES_BY_TABLE
 from footprint.settings import DBT_PROJECT_DIR, Settings
+from footprint.transform.changed_rows import (
+    SNAPSHOT_FILES,
+    Night,
+    changed_records,
+    event_children,
+    listed_twice,
+    night_pair,
+    record_times,
+    snapshot_children,
+    snapshot_diff,
+    staging_parsers,
+    with_an_episode,
+)
 from footprint.warehouse import Connection, connect, execute, fetch_all, fetch_value, target_of
 from footprint.warehouse.base import RAW
 
@@ -54,35 +71,17 @@ log = logging.getLogger(__name__)
 STATE_SCHEMA = "intermediate"
 LEDGER = f"{STATE_SCHEMA}.build_ledger"
 SCOPE = f"{STATE_SCHEMA}.build_scope"
+SCOPE_RECORDS = f"{STATE_SCHEMA}.build_scope_records"
 NOTIFICATIONS = f"{STATE_SCHEMA}.int_notifications__measured"
 PENDING_TABLE = "build_pending_times"
 PENDING = f"{STATE_SCHEMA}.{PENDING_TABLE}"
-ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured")
+ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured",
+                "int_case_note_versions__keyword_matches")
 # The model code a fingerprint covers: a change to any of it rebuilds everything.
 CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
-# Event files: (record key, child) columns; a notification reaches its child through its episode.
-EVENT_FILES = {
-    "ssd_missing": ("miss_table_id", "miss_person_id"),
-    "case_notes": ("cano_casenote_id", "cano_person_id"),
-    "ssd_cla_reviews": ("clar_cla_review_id", "clar_cla_person_id"),
-}
-SNAPSHOT_FILES = {
-    "ssd_person": "pers_person_id",
-    "ssd_involvements": "invo_person_id",
-    "service_involvements": "serv_person_id",
-}
-NOTIFICATION_KEY = ("mino_notification_id", None)
-# Files whose rows matter to a child only once the child has an episode (_with_an_episode).
-RECORD_FILES = ("case_notes", "ssd_cla_reviews")
-# The times of a record that the rules compare with "now" (recorded, counted from).
-RECORD_TIMES = {"case_notes": ("cano_created_date", "cano_event_date", "modified_at"),
-                "ssd_cla_reviews": ("clar_cla_review_date",)}
 GLOBAL_SNAPSHOTS = ("ssd_professionals",)
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
-
-Night = tuple[str, str]  # (extract_date, loaded_at), both ISO text
-
 
 @dataclass(frozen=True)
 class BuildPlan:
@@ -101,6 +100,12 @@ class BuildPlan:
     @property
     def full(self) -> bool:
         return self.scope == "all"
+
+    @property
+    def new_nights(self) -> list[str]:
+        """The accepted nights (their dates) the last completed build did not read."""
+        built = set(self.built)
+        return [d for d, loaded in self.nights if (d, loaded) not in built]
 
 
 def fingerprint(dbt_vars: dict[str, Any]) -> str:
@@ -142,8 +147,8 @@ def prepare_build(settings: Settings, dbt_vars: dict[str, Any], args: Sequence[s
 def complete_build(settings: Settings, plan: BuildPlan) -> None:
     """After dbt succeeded: the build becomes the last completed one and its scope is done."""
     with connect(settings) as conn:
-        execute(conn, f"delete from {SCOPE}")  # noqa: S608 (constants)
-        execute(conn, f"delete from {LEDGER}")  # noqa: S608
+        for table in (SCOPE, SCOPE_RECORDS, LEDGER):
+            execute(conn, f"delete from {table}")  # noqa: S608 (constants)
         if plan.record:
             _keep_pending_times(conn, plan)
             execute(
@@ -163,25 +168,17 @@ def _keep_pending_times(conn: Connection, plan: BuildPlan) -> None:
     execute(conn, f"create table if not exists {PENDING} (person_id text not null, pending_at timestamp not null)")
     if plan.as_of is None:
         return
-    new = [dt.date.fromisoformat(d) for d, loaded in plan.nights if (d, loaded) not in set(plan.built)]
-    execute(conn, f"delete from {PENDING} where pending_at <= %s or %s", (plan.as_of, plan.full))  # noqa: S608
+    new = [dt.date.fromisoformat(d) for d in plan.new_nights]
+    if plan.full:
+        execute(conn, f"delete from {PENDING}")  # noqa: S608 (constants)
+    else:
+        execute(conn, f"delete from {PENDING} where pending_at <= %s", (plan.as_of,))  # noqa: S608
     nights = ((f"select extract_date from {RAW}.extract_nights where status = 'accepted'", ()) if plan.full  # noqa: S608
               else (", ".join(["%s"] * len(new)), tuple(new)))
     if plan.full or new:
-        times, params = _record_times(*nights)
+        times, params = record_times(*nights)
         execute(conn, f"insert into {PENDING} (person_id, pending_at) select distinct person_id, pending_at "  # noqa: S608
                       f"from ({times}) as timed where person_id is not null and pending_at > %s", (*params, plan.as_of))
-
-
-def _record_times(nights: str, night_params: tuple) -> tuple[str, tuple]:
-    """Each raw record row's child and every time of it that a rule compares with "now" (a note's
-    created, event and version times; a review's date), from the nights `nights` lists (a list
-    of marks or a query, with its parameters)."""
-    macros = _staging_parsers()
-    selects = [f"select nullif({EVENT_FILES[table][1]}, '') as person_id, {macros.parse_timestamp(column)} "  # noqa: S608
-               f"as pending_at from {RAW}.{table} where _extract_date in ({nights})"
-               for table, columns in RECORD_TIMES.items() for column in columns]
-    return " union all ".join(selects), night_params * len(selects)
 
 
 def ensure_state_tables(conn: Connection) -> None:
@@ -190,6 +187,7 @@ def ensure_state_tables(conn: Connection) -> None:
     execute(conn, f"create table if not exists {LEDGER} (fingerprint text not null, nights text not null, "
                   "as_of timestamp, built_at timestamp not null)")
     execute(conn, f"create table if not exists {SCOPE} (person_id text not null)")
+    execute(conn, f"create table if not exists {SCOPE_RECORDS} (record_id text not null)")
 
 
 def _plan(conn: Connection, print_: str, args: Sequence[str], iro_role: str) -> BuildPlan:
@@ -240,12 +238,11 @@ def _full_build_reason(conn: Connection, plan: BuildPlan, args: Sequence[str], b
 def _iros_changed(conn: Connection, iro_role: str, before: str, after: str) -> bool:
     """Whether the workers allocated as IRO to any child differ between two nights: whose notes
     are an IRO's is read for every child (int_professionals__iros), so it moves any child's rows."""
-    macros = _staging_parsers()
+    macros = staging_parsers()
     iros = (f"select {macros.parse_id('invo_professional_id')} from {RAW}.ssd_involvements "  # noqa: S608
             f"where _extract_date = %s and {macros.parse_text('invo_professional_role_id')} = %s")
     changed = f"({iros} except {iros}) union all ({iros} except {iros})"
-    after_, before_ = dt.date.fromisoformat(after), dt.date.fromisoformat(before)
-    params = (after_, iro_role, before_, iro_role, before_, iro_role, after_, iro_role)
+    params = tuple(p for night in night_pair(after, before) for p in (night, iro_role))
     return bool(fetch_value(conn, f"select count(*) from ({changed}) as changed", params))  # noqa: S608
 
 
@@ -257,133 +254,38 @@ def _accepted_nights(conn: Connection) -> tuple[tuple[Night, ...], dt.datetime |
 
 
 def _snapshot_changed(conn: Connection, tables: Sequence[str], before: str, after: str) -> bool:
-    return any(fetch_value(conn, f"select count(*) from ({_snapshot_diff(table)}) as changed", _pair(after, before))
+    return any(fetch_value(conn, f"select count(*) from ({snapshot_diff(table)}) as changed", night_pair(after, before))
                for table in tables)
 
 
-# The staging macro each kind of contract column is read with (macros/parse_datetimes.sql).
-_PARSERS = {"date": "parse_date", "timestamp": "parse_timestamp", "flag": "parse_flag", "id": "parse_id",
-            "text": "parse_text"}
-
-
-@functools.cache
-def _staging_parsers() -> Any:
-    """The staging models' parsing macros, rendered here with plain Jinja (they use nothing of
-    dbt's): what counts as a change is what staging would read differently, from one definition."""
-    import jinja2
-
-    text = (DBT_PROJECT_DIR / "macros" / "parse_datetimes.sql").read_text(encoding="utf-8")
-    return jinja2.Environment(autoescape=False).from_string(text).module  # noqa: S701 (SQL, not HTML)
-
-
-def _typed(table: str) -> str:
-    """The file's columns as staging reads them: the same value in the other spelling (a UK
-    date, a `T`, spaces around text) is no change."""
-    macros = _staging_parsers()
-    return ", ".join(f"{getattr(macros, _PARSERS[col.kind])(col.name)} as {col.name}"
-                     for col in FILES_BY_TABLE[table].columns)
-
-
-def _snapshot_diff(table: str) -> str:
-    """The rows, as staging reads them, in which two nights of a snapshot file differ (params:
-    after, before, before, after). A row delivered twice is a difference too (and its child is
-    brought in even without an episode: `_listed_twice`)."""
-    one = f"select {_typed(table)} from {RAW}.{table} where _extract_date = %s"  # noqa: S608 (contract names)
-    return f"({one} except all {one}) union all ({one} except all {one})"
-
-
-def _snapshot_children(table: str, person: str) -> str:
-    return f"select changed.{person} as person_id from ({_snapshot_diff(table)}) as changed"  # noqa: S608
-
-
-def _listed_twice(table: str, person: str) -> str:
-    """The children of a record the night's snapshot lists more than once (params: the night,
-    twice), episodes or not: the nightly build's staging tests must see it, as a full build's
-    would (staging's uniqueness test fails the night)."""
-    key = FILES_BY_TABLE[table].key
-    return (f"select nullif({person}, '') as person_id from {RAW}.{table} "  # noqa: S608 (contract names)
-            f"where _extract_date = %s and {key} in (select {key} from {RAW}.{table} "
-            f"where _extract_date = %s group by {key} having count(*) > 1)")
-
-
-def _pair(after: str, before: str) -> tuple[dt.date, ...]:
-    after_, before_ = dt.date.fromisoformat(after), dt.date.fromisoformat(before)
-    return (after_, before_, before_, after_)
-
-
 def _with_children(conn: Connection, plan: BuildPlan) -> BuildPlan:
-    built = plan.built
-    new_dates = [d for d, loaded in plan.nights if (d, loaded) not in set(built)]
+    built, new_dates = plan.built, plan.new_nights
     selects: list[tuple[str, tuple]] = []
     if new_dates:
-        selects += _event_children(new_dates, built)
+        # The changed case notes are matched again, and bring their children in.
+        _add_scope(conn, SCOPE_RECORDS, "record_id", *changed_records("case_notes", new_dates, built))
+        selects += event_children(new_dates, built, {"case_notes": f"select record_id from {SCOPE_RECORDS}"})  # noqa: S608
     latest_built, latest = max(n[0] for n in built), max(n[0] for n in plan.nights)
     if latest != latest_built:
         latest_date = dt.date.fromisoformat(latest)
         for table, person in SNAPSHOT_FILES.items():
-            selects.append((_with_an_episode(_snapshot_children(table, person)), _pair(latest, latest_built)))
-            selects.append((_listed_twice(table, person), (latest_date, latest_date)))
+            selects.append((with_an_episode(snapshot_children(table, person)), night_pair(latest, latest_built)))
+            selects.append((listed_twice(table, person), (latest_date, latest_date)))
     assert plan.built_as_of is not None  # a nightly build follows a completed one
     assert plan.as_of is not None
     selects += _standing_children(plan.built_as_of, plan.as_of)
     for sql, params in selects:
-        execute(conn, f"insert into {SCOPE} (person_id) select distinct scoped.person_id "  # noqa: S608
-                      f"from ({sql}) as scoped where scoped.person_id is not null "
-                      f"and scoped.person_id not in (select person_id from {SCOPE})", params)
+        _add_scope(conn, SCOPE, "person_id", sql, params)
     children = int(fetch_value(conn, f"select count(*) from {SCOPE}"))  # noqa: S608
     return dataclasses.replace(plan, reason=f"{len(new_dates)} new night(s)", children=children)
 
 
-def _event_children(new: list[str], built: Sequence[Night]) -> list[tuple[str, tuple]]:
-    """Children of the records a new night changed: rows not already read, identical, on the
-    nights they are compared with (`_compared_nights`); a row with no such copy is a change."""
-    earlier = _compared_nights(new, built)
-    new_params = tuple(dt.date.fromisoformat(d) for d in new)
-    old_params = tuple(dt.date.fromisoformat(d) for d in earlier)
-    new_marks, old_marks = ", ".join(["%s"] * len(new_params)), ", ".join(["%s"] * len(old_params))
-    selects = []
-    for table, (key, person) in {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}.items():
-        columns = _typed(table)
-        night_rows = f"select {columns} from {RAW}.{table} where _extract_date in ({new_marks})"  # noqa: S608
-        # Only rows of the same records can be copies: the key narrows the earlier nights first.
-        copies = (f"select {columns} from {RAW}.{table} where _extract_date in ({old_marks}) "  # noqa: S608
-                  f"and {key} in (select {key} from {RAW}.{table} where _extract_date in ({new_marks}))")
-        changed = f"select {key} from ({night_rows} except {copies}) as changed"
-        children = _children_of_records(table, key, person, changed)
-        if table in RECORD_FILES:
-            children = _with_an_episode(children)
-        selects.append((children, new_params + old_params + new_params))
-    return selects
-
-
-def _with_an_episode(children: str) -> str:
-    """Only those of `children` with an episode on any night: a child's notes, reviews and
-    snapshot rows reach the marts only through a notification of their episodes, and a new
-    episode brings its child in by itself (the IRO list, read for every child, forces a full
-    build when it changes)."""
-    return (f"select listed.person_id from ({children}) as listed where listed.person_id in "  # noqa: S608
-            f"(select nullif(miss_person_id, '') from {RAW}.ssd_missing)")
-
-
-def _compared_nights(new: list[str], built: Sequence[Night]) -> list[str]:
-    """The built nights a new night's rows are compared with: the latest, and the latest before
-    the first new night (one accepted late sits between built ones). Each night repeats every row
-    of the 14 days before it, so a row read before and unchanged is on those nights; one found
-    only on an older night counts as changed, which costs a child's rebuild, never a wrong row,
-    and spares comparing with a fortnight of nights."""
-    first_new = min(new)
-    before = [d for d, _ in built if d < first_new]
-    return sorted({max(d for d, _ in built), *([max(before)] if before else [])})
-
-
-def _children_of_records(table: str, key: str, person: str | None, changed_keys: str) -> str:
-    """The child of every version, on any night, of the records whose keys `changed_keys` lists;
-    a notification's children are those of the episodes any version of it points to."""
-    if person is not None:
-        return (f"select nullif({person}, '') as person_id from {RAW}.{table} "  # noqa: S608
-                f"where {key} in ({changed_keys})")
-    return (f"select nullif(miss_person_id, '') as person_id from {RAW}.ssd_missing where miss_table_id in "  # noqa: S608
-            f"(select mino_missing_id from {RAW}.{table} where {key} in ({changed_keys}))")
+def _add_scope(conn: Connection, table: str, column: str, sql: str, params: tuple) -> None:
+    """Add the ids `sql` lists to a scope table; what a build that did not finish had in scope
+    stays, until a build completes."""
+    execute(conn, f"insert into {table} ({column}) select distinct scoped.{column} "  # noqa: S608
+                  f"from ({sql}) as scoped where scoped.{column} is not null "
+                  f"and scoped.{column} not in (select {column} from {table})", params)
 
 
 def _standing_children(built_as_of: dt.datetime, as_of: dt.datetime) -> list[tuple[str, tuple]]:

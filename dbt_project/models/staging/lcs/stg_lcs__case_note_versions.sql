@@ -2,11 +2,15 @@
 -- spec's "when a note counts" rule needs to know which version first made a
 -- note about an episode. Each night repeats the notes of the last 14 days,
 -- so the same version arrives many times; the later night's copy is kept.
+-- A nightly build reads the notes its new nights changed (every version of
+-- each), not the children in scope: their keyword matches accumulate
+-- (int_case_note_versions__keyword_matches), so a note's text is read again
+-- only on a night that changes the note.
 with
 
 accepted_rows as (
 
-    {{ accepted_rows(source('lcs', 'case_notes'), scope_by=['cano_casenote_id', 'cano_person_id']) }}
+    {{ accepted_rows(source('lcs', 'case_notes'), scope_by_record='cano_casenote_id') }}
 
 ),
 

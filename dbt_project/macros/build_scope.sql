@@ -28,11 +28,9 @@
     {%- if latest_night_only %}
     and {{ parse_id('source_rows.' ~ person_column) }} in ({{ build_scope_children() }})
     {%- else %}
-    and source_rows.{{ key_column }} in (
-        select scoped.{{ key_column }}
-        from {{ source_relation }} as scoped
-        where {{ parse_id('scoped.' ~ person_column) }} in ({{ build_scope_children() }})
-    )
+    and {{ rows_with(source_relation, key_column,
+        'select scoped.' ~ key_column ~ ' from ' ~ source_relation ~ ' as scoped where '
+        ~ parse_id('scoped.' ~ person_column) ~ ' in (' ~ build_scope_children() ~ ')') }}
     {%- endif %}
 {%- endmacro %}
 

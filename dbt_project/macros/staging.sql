@@ -17,8 +17,33 @@
     {%- if scope_by is not none and is_scoped_build() %}
     {{- scope_rows(source_relation, scope_by[0], scope_by[1], latest_night_only) }}
     {%- elif scope_by_record is not none and is_scoped_build() %}
-    and source_rows.{{ scope_by_record }} in ({{ build_scope_records() }})
+    and {{ rows_with(source_relation, scope_by_record, build_scope_records()) }}
     {%- endif %}
+{%- endmacro %}
+
+{#- The condition that a raw row (source_rows) has its `column` among the
+    ids of the query `ids`. DuckDB would read every column of every raw row to
+    keep the few a nightly build wants (the note text of years of nights): it
+    matches the one column first, then fetches the rows it kept by rowid
+    (a fifth of the time on England's case notes). A unit test's fixture has
+    no rowid: there the column is matched directly. -#}
+{% macro rows_with(source_relation, column, ids) -%}
+    {{- return(adapter.dispatch('rows_with', 'footprint')(source_relation, column, ids)) -}}
+{%- endmacro %}
+
+{% macro default__rows_with(source_relation, column, ids) -%}
+    source_rows.{{ column }} in ({{ ids }})
+{%- endmacro %}
+
+{% macro duckdb__rows_with(source_relation, column, ids) -%}
+    {%- if '__dbt__cte__' in (source_relation | string) -%}
+        {{ default__rows_with(source_relation, column, ids) }}
+    {%- else -%}
+        source_rows.rowid in (
+            select picked.rowid from {{ source_relation }} as picked
+            where picked.{{ column }} in ({{ ids }})
+        )
+    {%- endif -%}
 {%- endmacro %}
 
 {#- An event file repeats a record on every night that carries it. This

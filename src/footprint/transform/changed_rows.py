@@ -29,6 +29,8 @@ SNAPSHOT_FILES = {
     "service_involvements": "serv_person_id",
 }
 NOTIFICATION_KEY = ("mino_notification_id", None)
+# Every file whose new rows can change a record: (record key, child column or None).
+CHANGING_FILES = {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}
 # Files whose rows matter to a child only once the child has an episode (with_an_episode).
 RECORD_FILES = ("case_notes", "ssd_cla_reviews")
 # The times of a record that the rules compare with "now" (recorded, counted from).
@@ -101,7 +103,7 @@ def changed_records(table: str, new: list[str], built: Sequence[Night]) -> tuple
     """The keys (as staging reads them, as `record_id`) of the records a new night changed, with
     the query's parameters: rows not already read, identical, on the nights they are compared
     with (`_compared_nights`); a row with no such copy is a change."""
-    key = {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}[table][0]
+    key = CHANGING_FILES[table][0]
     earlier = _compared_nights(new, built)
     new_params = tuple(dt.date.fromisoformat(d) for d in new)
     old_params = tuple(dt.date.fromisoformat(d) for d in earlier)
@@ -119,7 +121,7 @@ def event_children(new: list[str], built: Sequence[Night], known: dict[str, str]
     """Children of the records a new night changed (`changed_records`), with each query's
     parameters; `known` gives, by file, a query of those records' ids already worked out."""
     selects = []
-    for table, (key, person) in {**EVENT_FILES, "missing_notifications": NOTIFICATION_KEY}.items():
+    for table, (key, person) in CHANGING_FILES.items():
         changed, params = (known[table], ()) if table in known else changed_records(table, new, built)
         children = _children_of_records(table, key, person, f"select record_id from ({changed}) as changed")
         if table in RECORD_FILES:

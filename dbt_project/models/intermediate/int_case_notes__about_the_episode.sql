@@ -1,10 +1,11 @@
 -- About the episode, for case notes: each IRO's note on the child's file
--- (current version, not deleted) beside each notification of the child up to
--- whose horizon it was recorded, and whether and why it is about that
--- notification's episode: a link decides, for the linked episode only; an
--- unlinked note with a keyword is about every episode of the child. It counts
--- from the first version that made it about this episode
--- (int_case_notes__about_missing_since), by link or keyword, whichever first.
+-- (current version, not deleted) beside each notification of the child whose
+-- windows it can fall in, and whether and why it is about that episode: a link
+-- decides, for the linked episode only; an unlinked note with a keyword is
+-- about every episode of the child. It counts from the first version that made
+-- it so (int_case_notes__about_missing_since), by link or keyword, whichever
+-- first. A pair made before the activity window and about the episode from
+-- before its clock start, or not at all, is in none: on long files, most pairs.
 with
 
 windows as (
@@ -34,17 +35,7 @@ iros as (
 iro_notes as (
 
     select
-        case_note_versions.case_note_id,
-        case_note_versions.person_id,
-        case_note_versions.author_professional_id,
-        case_note_versions.note_type_code,
-        case_note_versions.linked_missing_episode_id,
-        case_note_versions.is_child_seen,
-        case_note_versions.matched_keyword,
-        case_note_versions.version_number,
-        case_note_versions.version_count,
-        case_note_versions.modified_at,
-        case_note_versions.created_at,
+        case_note_versions.*,
         {{ note_counted_time('case_note_versions.created_at', 'case_note_versions.event_at') }} as recorded_at
     from case_note_versions
     inner join iros
@@ -62,6 +53,8 @@ note_pairs as (
         iro_notes.*,
         windows.notification_key,
         windows.missing_episode_id,
+        windows.clock_start_at,
+        windows.activity_from_at,
         case
             when iro_notes.linked_missing_episode_id = windows.missing_episode_id
                 then 'linked to this episode'
@@ -106,6 +99,13 @@ since as (
         on
             note_pairs.case_note_id = keyword_since.case_note_id
             and keyword_since.about_basis = 'keyword'
+    -- It counts from the earlier of the two.
+    where
+        note_pairs.recorded_at >= note_pairs.activity_from_at
+        or (
+            note_pairs.about_basis in ('linked to this episode', 'keyword')
+            and least(link_since.about_since_at, keyword_since.about_since_at) >= note_pairs.clock_start_at
+        )
 
 ),
 

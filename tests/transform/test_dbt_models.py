@@ -707,6 +707,27 @@ def test_a_scoped_build_keeps_its_parse_apart_from_a_full_builds(monkeypatch, tm
     assert line[line.index("--log-level-file") + 1] == "info"
 
 
+def test_a_nightly_build_leaves_only_the_calendar_and_its_tests_as_built(tmp_path):
+    """The calendar follows from the model code alone, which the build fingerprint covers: a
+    nightly build selects every other node, tests included, and none of the calendar's."""
+    from footprint.transform.dbt_runner import run_dbt
+    from footprint.transform.incremental import NIGHTLY_EXCLUDES
+
+    settings = _settings(tmp_path, "duckdb")
+
+    def listed(*options: str) -> set[str]:
+        kinds = [o for kind in ("model", "seed", "test") for o in ("--resource-type", kind)]
+        return set(run_dbt(["ls", "--quiet", *kinds, "--output", "name", *options], settings).result)
+
+    everything, nightly = listed(), listed(*NIGHTLY_EXCLUDES)
+    left_out = everything - nightly
+    assert {"calendar_days", "int_calendar__working_days"} <= left_out
+    assert all("calendar" in name for name in left_out), left_out
+    assert len(left_out) < 10, left_out
+    # What reads the calendar is built every night.
+    assert {"int_notifications__due", "int_notifications__working_hours"} <= nightly
+
+
 def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path):
     import json
 

@@ -122,16 +122,16 @@ def run_dbt(
 def _planned(args: list[str], settings: Settings, dbt_vars: dict[str, Any],
              project_vars: dict[str, Any] | None) -> tuple[list[str], Any]:
     """Add what the build plan decides (footprint.transform.incremental): the var build_scope,
-    and --full-refresh for a full build. A build into other schemas (criteria compare) is
+    and --full-refresh for a full build, or for a nightly one the code-only nodes left out. A build into other schemas (criteria compare) is
     always full and leaves the live build's state alone."""
-    from footprint.transform.incremental import prepare_build
+    from footprint.transform.incremental import NIGHTLY_EXCLUDES, prepare_build
 
     if (project_vars or {}).get("schema_prefix"):
         dbt_vars["build_scope"] = "all"
         return _full_refresh(args), None
     plan = prepare_build(settings, {k: v for k, v in dbt_vars.items() if k != "build_scope"}, args)
     dbt_vars["build_scope"] = plan.scope
-    return (_full_refresh(args) if plan.full else args), plan
+    return (_full_refresh(args) if plan.full else [*args, *NIGHTLY_EXCLUDES]), plan
 
 
 def _scoped_build_options(dbt_vars: dict[str, Any]) -> list[str]:

@@ -80,6 +80,10 @@ ACCUMULATORS = ("int_notifications__measured", "int_footprint_evidence__measured
 # The model code a fingerprint covers: a change to any of it rebuilds everything.
 CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
 GLOBAL_SNAPSHOTS = ("ssd_professionals",)
+# What a nightly build leaves as the last full build made it: the nodes tagged code_only, whose
+# rows follow from the model code alone (the calendar), and their tests. The fingerprint covers
+# that code, so a change to it is a full build; a nightly build is a whole project but for them.
+NIGHTLY_EXCLUDES = ("--exclude", "tag:code_only")
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
 

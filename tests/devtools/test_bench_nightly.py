@@ -1,0 +1,74 @@
+"""`make bench-nightly`: each step's time and its own peak memory, on a real (small) warehouse."""
+
+from __future__ import annotations
+
+import json
+import resource
+from pathlib import Path
+
+import pytest
+
+from footprint.devtools import bench_nightly
+from footprint.devtools.bench_nightly import NightTiming, _timed, in_own_process
+
+MB = 1024 * 1024
+
+
+def _hold(megabytes: int) -> None:
+    block = bytearray(megabytes * MB)
+    block[::4096] = b"\x01" * len(block[::4096])  # touch every page, so that it is resident
+
+
+def _own_peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MB
+
+
+def test_each_step_peak_is_its_own_not_the_largest_step_before_it() -> None:
+    timing = NightTiming("2022-03-01", "initial")
+    _timed(timing, "load", lambda: _hold(600))
+    _timed(timing, "gate", lambda: _hold(10))
+
+    assert timing.peak_gb["load"] - timing.peak_gb["gate"] > 0.5
+    assert set(timing.seconds) == set(timing.peak_gb) == {"load", "gate"}
+
+
+def test_a_step_runs_apart_so_its_memory_is_not_left_to_the_next() -> None:
+    before = _own_peak_gb()
+    assert in_own_process(lambda: _hold(600)) > 0.55
+    assert _own_peak_gb() - before < 0.3
+
+
+def test_a_failing_step_fails_the_benchmark() -> None:
+    def fails() -> None:
+        raise ValueError("the step's own error")
+
+    with pytest.raises(RuntimeError, match="benchmark step failed"):
+        in_own_process(fails)
+
+
+@pytest.mark.dbt
+@pytest.mark.slow
+def test_the_benchmark_times_and_weighs_every_step_of_every_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The benchmark sets these for its run; set first here, they are put back after the test.
+    for name in ("FOOTPRINT_LANDING_DIR", "FOOTPRINT_DUCKDB_PATH", "FOOTPRINT_TARGET",
+                 "FOOTPRINT_DUCKDB_MEMORY_LIMIT", "FOOTPRINT_DUCKDB_THREADS"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+    args = ["--preset", "small", "--history-years", "1", "--nights", "1", "--out", str(tmp_path),
+            "--memory-limit", "1GB", "--threads", "2"]
+    assert bench_nightly.main(args) == 0
+
+    result = json.loads((tmp_path / "bench-nightly.json").read_text())
+    kinds = [night["kind"] for night in result["nights"]]
+    assert kinds == ["initial", "nightly", "full rebuild"]
+    for night in result["nights"][:2]:
+        assert set(night["seconds"]) == set(night["peak_gb"]) == {"load", "gate", "build", "publish"}
+    assert result["memory_limit"] == "1GB"
+    assert result["build_peak_rss_gb"] == max(n["peak_gb"]["build"] for n in result["nights"])
+    assert 0 < result["nightly_build_over_full"][0] == result["worst_ratio"]
+    printed = capsys.readouterr().out
+    assert "peak resident memory of a dbt build" in printed
+    assert "nightly dbt build / full rebuild" in printed

@@ -86,7 +86,9 @@ def preload() -> float:
 
 def in_own_process(call: Callable[[], object]) -> float:
     """Run `call` in a forked child, as the DAG runs each step in a task process of its own, and
-    return the child's peak resident memory in GB: its own, not the largest step's before it."""
+    return the child's peak resident memory in GB: its own, not the largest step's before it.
+    The calling process must not have run dbt itself: the thread pool of dbt's parser does not
+    survive a fork, and a child that parses would wait for it for ever."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()

@@ -20,6 +20,7 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_the_project_keeps_its_house_rules():
     assert house_rules.python_findings(PROJECT_ROOT / "src" / "footprint") == []
     assert house_rules.model_findings(PROJECT_ROOT / "dbt_project" / "models") == []
+    assert house_rules.doc_findings(PROJECT_ROOT) == []
 
 
 def test_a_long_function_a_long_module_and_a_nightly_import_of_devtools_are_found(tmp_path):
@@ -45,3 +46,20 @@ def test_a_dbt_model_over_the_limit_is_found(tmp_path):
     (models / "int_big.sql").write_text("select 1\n" * 151, encoding="utf-8")
     found = house_rules.model_findings(tmp_path / "models")
     assert len(found) == 1 and "int_big.sql: 151 lines" in found[0]
+
+
+def test_a_doc_naming_a_file_that_moved_is_found(tmp_path):
+    (tmp_path / "tests" / "gate").mkdir(parents=True)
+    (tmp_path / "tests" / "gate" / "test_quality.py").write_text("", encoding="utf-8")
+    (tmp_path / "dbt_project" / "tests" / "generic").mkdir(parents=True)
+    (tmp_path / "README.md").write_text(
+        "Cases in `tests/gate/test_quality.py`, once `tests/test_quality.py`;\n"
+        "one per `<table>.py` in `expectations/`.\n", encoding="utf-8")
+    # a path from the doc's own folder
+    (tmp_path / "dbt_project" / "README.md").write_text("Generic tests: `tests/generic/`.\n", encoding="utf-8")
+    assert house_rules.doc_findings(tmp_path) == [
+        "README.md:1: names tests/test_quality.py, which does not exist",
+        "README.md:2: names expectations/, which does not exist",
+    ]
+    (tmp_path / "expectations").mkdir()
+    assert len(house_rules.doc_findings(tmp_path)) == 1

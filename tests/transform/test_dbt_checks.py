@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 
 import pytest
 
@@ -37,6 +38,23 @@ def test_the_project_keeps_its_layering_rules(project_manifest):
 def test_main_parses_the_project_when_given_no_manifest(dbt_target, capsys):
     assert dbt_checks.main([]) == 0
     assert "no finding(s)" in capsys.readouterr().out
+
+
+def test_a_key_given_twice_in_a_model_file_fails_the_check(dbt_target, tmp_path, monkeypatch, capsys):
+    """dbt keeps the later of two `columns:` keys and only warns: the earlier one's docs and
+    tests would be dropped without a failure."""
+    from footprint.settings import DBT_PROJECT_DIR
+    from footprint.transform import dbt_runner
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    yml = project / "models" / "intermediate" / "int_pipeline__now.yml"
+    yml.write_text(yml.read_text().replace("\n    columns:\n", "\n    columns: []\n    columns:\n", 1))
+    monkeypatch.setattr(dbt_runner, "DBT_PROJECT_DIR", project)
+
+    assert dbt_checks.main([]) == 1
+    out = capsys.readouterr().out
+    assert "Duplicate key" in out and "int_pipeline__now.yml" in out
 
 
 def test_a_unit_test_that_pins_criteria_pins_them_all(project_manifest):

@@ -17,6 +17,10 @@ Prints one line per finding and exits 1 when there is any:
   base_<source>__ in staging/<source>/base/, int_ in intermediate/, fct_, dim_, rpt_
   in marts/ (a model with none of these prefixes is a finding too).
 
+Without a manifest it parses the project itself, in full, with dbt's deprecation
+warnings as errors: dbt only warns of a key given twice in a YAML file and keeps
+the later one, so a model's tests or docs can go missing without a failure.
+
 dbt-project-evaluator does this and more, but needs the dbt package hub; this needs
 nothing but the manifest.
 """
@@ -128,11 +132,16 @@ def check(manifest: dict[str, Any]) -> list[str]:
     return findings
 
 
+# A partial parse reads only the files changed since the last one, and warns of nothing in the rest.
+STRICT_PARSE = ["--no-partial-parse", "--warn-error-options", json.dumps({"error": ["Deprecations"]})]
+
+
 def parsed_manifest() -> dict[str, Any]:
-    """`dbt parse` through footprint's runner (the criteria as --vars), as a manifest dict."""
+    """`dbt parse` through footprint's runner (the criteria as --vars), as a manifest dict; raises
+    DbtFailure when dbt finds deprecated code in the project."""
     from footprint.transform.dbt_runner import run_dbt
 
-    result = run_dbt(["parse", "--quiet"])
+    result = run_dbt(["parse", "--quiet", *STRICT_PARSE])
     return result.result.writable_manifest().to_dict()
 
 
@@ -142,7 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         with open(args[0], encoding="utf-8") as fh:
             manifest = json.load(fh)
     else:
-        manifest = parsed_manifest()
+        from footprint.transform.dbt_runner import DbtFailure
+
+        try:
+            manifest = parsed_manifest()
+        except DbtFailure as exc:
+            print(exc)
+            return 1
     findings = check(manifest)
     for finding in findings:
         print(finding)

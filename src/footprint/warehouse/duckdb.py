@@ -51,6 +51,15 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def _for_pandas(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """pandas keeps text as arrow large strings: from DuckDB's default arrow strings, to_pandas
+    copies every text column (England's initial case notes: 7 s and 3.6 GB more at the peak).
+    A setting rather than a connect() option: dbt's connection to the same file opens without it,
+    and DuckDB refuses a second connection whose options differ."""
+    conn.execute("set arrow_large_buffer_size = true")
+    return conn
+
+
 class DuckDBTarget:
     name = "duckdb"
 
@@ -59,7 +68,7 @@ class DuckDBTarget:
 
         settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return duckdb.connect(str(settings.duckdb_path), read_only=read_only, config=dict(settings.duckdb_config))
+            conn = duckdb.connect(str(settings.duckdb_path), read_only=read_only, config=dict(settings.duckdb_config))
         except duckdb.IOException as exc:
             lock = _LOCK_HOLDER.search(str(exc))
             if lock is None:
@@ -68,6 +77,7 @@ class DuckDBTarget:
             # one already has, the kernel drops its lock), so a later try gets in.
             raise TransientError(f"{settings.duckdb_path}: the warehouse file is in use by another "
                                  f"process (PID {lock.group(1)}); try again once it has finished") from None
+        return _for_pandas(conn)
 
     def connect_marts(self, settings: Settings) -> duckdb.DuckDBPyConnection:
         """The marts file attached read-only as catalog `marts`, whatever the file is called."""
@@ -78,7 +88,7 @@ class DuckDBTarget:
         conn = duckdb.connect(":memory:", config=dict(settings.duckdb_config))
         conn.execute(f"attach '{_sql_path(settings.marts_path)}' as marts (read_only)")
         conn.execute("use marts")
-        return conn
+        return _for_pandas(conn)
 
     def execute(self, conn: Connection, sql: str, params: Params = ()) -> Cursor:
         # On the connection itself: its cursor() is a second connection with a transaction of
@@ -86,11 +96,7 @@ class DuckDBTarget:
         return _duck(conn).execute(sql.replace("%s", "?"), list(params))
 
     def frame(self, conn: Connection, sql: str, params: Params = ()) -> pd.DataFrame:
-        duck = _duck(conn)
-        # pandas keeps text as arrow large strings: in DuckDB's default arrow strings, to_pandas
-        # copies every text column (England's initial case notes: 7 s and 3.6 GB more at the peak).
-        duck.execute("set arrow_large_buffer_size = true")
-        return duck.sql(sql.replace("%s", "?"), params=list(params)).to_arrow_table().to_pandas()
+        return _duck(conn).sql(sql.replace("%s", "?"), params=list(params)).to_arrow_table().to_pandas()
 
     def insert_rows(self, conn: Connection, table: str, columns: Sequence[str],
                     rows: Sequence[Sequence[str]]) -> None:

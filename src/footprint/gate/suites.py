@@ -206,9 +206,10 @@ def as_flag(ok: Any, applicable: Any) -> Any:
     """
     import pandas as pd
 
+    applicable = pd.Series(applicable)
     ok = pd.Series(ok).astype("boolean").fillna(False).to_numpy(dtype=bool)
-    app = pd.Series(applicable).astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return pd.Series(pd.arrays.BooleanArray(ok & app, ~app), index=pd.Series(applicable).index)
+    app = applicable.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return pd.Series(pd.arrays.BooleanArray(ok & app, ~app), index=applicable.index)
 
 
 def is_in(values: Any, pool: Any) -> Any:

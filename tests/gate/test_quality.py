@@ -503,6 +503,25 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
     assert sample[readable] == pd.Timestamp(meaning)
 
 
+def test_a_column_parsed_in_slices_reads_as_when_parsed_whole(monkeypatch):
+    # Arrow parses a large column a slice at a time: a value must land on its own row whichever
+    # slice it falls in, the last short slice included.
+    import pandas as pd
+
+    from footprint.contract import TIMESTAMP_FORMATS
+    from footprint.gate import night_data
+
+    values = ["2022-03-01 10:00", None, "31/02/2022 09:00", "1/3/2022 9:05", "01/03/2022 23:59:59", "",
+              "2022-03-02T08:30", "2022-02-29 10:00", "15/06/2023 12:00", "2024-02-29 00:00:00", "abc"]
+    series = pd.Series(values * 3, dtype="str")
+    whole = night_data.parse_temporal(series, TIMESTAMP_FORMATS)
+    monkeypatch.setattr(night_data, "_PARSE_SLICE", 4)
+    sliced = night_data.parse_temporal(series, TIMESTAMP_FORMATS)
+    assert sliced.equals(whole)
+    assert sliced.equals(_pandas_strict(series, TIMESTAMP_FORMATS))
+    assert sliced.notna().sum() == 6 * 3
+
+
 @pytest.mark.parametrize(("form", "values"), [
     ("%Y-%m", ["2022-03", "2022-3", "2022-13", "1899-01", "2022-03-01"]),
     ("%d.%m.%Y", ["01.03.2022", "01x03x2022", "31.02.2022", "1.3.2022"]),

@@ -67,11 +67,11 @@ def parse_temporal(series: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     text = pa.array(series.astype("str"), from_pandas=True)
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[us]")
     todo = series.notna().to_numpy(dtype=bool, copy=True)
-    for fmt in formats:
-        at = np.flatnonzero(todo)
-        exact, values = _exactly_in(text.take(at), fmt)
-        out[at[exact]] = values[exact]
-        todo[at[exact]] = False
+    # Arrow's intermediate arrays (matches, stamps, the written days) are a slice's, not the
+    # column's: England's initial case notes held 2.6 GB more per date column parsed whole.
+    for start in range(0, len(series), _PARSE_SLICE):
+        part = slice(start, start + _PARSE_SLICE)
+        _parse_exact(text.slice(start, _PARSE_SLICE), formats, out[part], todo[part])
     for fmt in formats:
         at = np.flatnonzero(todo)
         if not len(at):
@@ -79,6 +79,23 @@ def parse_temporal(series: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         out[at] = pd.to_datetime(series.iloc[at], format=fmt, errors="coerce").to_numpy(dtype="datetime64[us]")
         todo[at] = np.isnat(out[at])
     return pd.Series(out, index=series.index)
+
+
+_PARSE_SLICE = 1 << 20  # values parsed by arrow at a time
+
+
+def _parse_exact(text: Any, formats: tuple[str, ...], out: Any, todo: Any) -> None:
+    """Into `out`, the values of `text` written exactly in a form; clears their `todo` (both
+    numpy views of the slice `text` is)."""
+    import numpy as np
+
+    for fmt in formats:
+        at = np.flatnonzero(todo)
+        if not len(at):
+            return
+        exact, values = _exactly_in(text.take(at), fmt)
+        out[at[exact]] = values[exact]
+        todo[at[exact]] = False
 
 
 # Fields as a form writes them in full: a 19xx or 20xx year, two digits for the others.

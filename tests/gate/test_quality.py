@@ -503,6 +503,16 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
     assert sample[readable] == pd.Timestamp(meaning)
 
 
+def test_a_key_is_repeated_on_every_row_that_shares_it_and_a_missing_one_never():
+    import pandas as pd
+
+    from footprint.gate.suites import repeated
+
+    keys = pd.Series(["N1", "N2", "N1", None, None, "n1", "N3", "N1"], dtype="str")
+    assert repeated(keys, {"threads": 1}).tolist() == [True, False, True, False, False, False, False, True]
+    assert not repeated(pd.Series(["A", None], dtype="str"), {}).any()
+
+
 def test_a_column_parsed_in_slices_reads_as_when_parsed_whole(monkeypatch):
     # Arrow parses a large column a slice at a time: a value must land on its own row whichever
     # slice it falls in, the last short slice included.

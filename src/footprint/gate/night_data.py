@@ -25,7 +25,7 @@ from footprint.contract import (
 )
 from footprint.errors import FootprintError
 from footprint.gate import suites
-from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, is_in, parsed
+from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, is_in, parsed, repeated
 from footprint.warehouse import Connection
 from footprint.warehouse import frame as query_frame
 from footprint.warehouse.base import RAW
@@ -129,8 +129,10 @@ class NightView:
     """What a suite's derive() may consult: the night's frames and the accepted history before it."""
 
     def __init__(self, conn: Connection, extract_date: dt.date, produced_at: dt.datetime,
-                 frames: dict[str, pd.DataFrame], config: QualityConfig):
+                 frames: dict[str, pd.DataFrame], config: QualityConfig,
+                 duckdb_config: dict[str, Any] | None = None):
         self.conn = conn
+        self.duckdb_config = duckdb_config or {}  # for the in-memory DuckDB that counts keys
         self.extract_date = extract_date
         self.produced_at = produced_at
         self.frames = frames
@@ -319,13 +321,15 @@ def _count_rows(conn: Connection, table: str, night: dt.date) -> int:
 # --- helper columns -------------------------------------------------------------------
 
 def derive_common(frames: dict[str, pd.DataFrame], night: NightView) -> None:
-    """Parsed dates and the flags every file shares: formats, ranges, sensitive checks."""
+    """Parsed dates and the flags every file shares: a unique key, formats, ranges, sensitive checks."""
     import pandas as pd
 
     produced_at = night.produced_at
     earliest = dt.datetime.combine(night.config.earliest_date, dt.time())
     for spec in FILES:
         frame = frames[spec.table]
+        key = frame[spec.key]
+        frame[flag("unique", spec.key)] = as_flag(~repeated(key, night.duckdb_config), key.notna())
         for col in spec.columns:
             if suites.is_temporal(col):
                 value = parse_temporal(frame[col.name], suites.formats_for(col))

@@ -85,7 +85,8 @@ def _prepare(settings: Settings, night_date: dt.date, modules: dict[str, Any],
         frames = night_data.read_frames(conn, night_date)
         rows = {spec.name: len(frames[spec.table]) for spec in FILES}
         params, volume_info = night_data.volume_bands(conn, night_date, meta["load_type"], rows, config)
-        night = night_data.NightView(conn, night_date, meta["produced_at"], frames, config)
+        night = night_data.NightView(conn, night_date, meta["produced_at"], frames, config,
+                                     settings.duckdb_config)
         night_data.derive_common(frames, night)
         night_data.derive_references(frames, modules, night)
         for table, module in modules.items():

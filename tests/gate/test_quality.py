@@ -503,6 +503,21 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
     assert sample[readable] == pd.Timestamp(meaning)
 
 
+def test_gx_takes_a_nights_frame_without_hashing_it():
+    # GX fingerprints every frame under 1 GB by hashing all its columns (seconds a night at
+    # England's size) into a marker nothing reads; the gate turns that off when it imports GX.
+    import pandas as pd
+
+    from footprint.gate.run_suites import _gx_batch_definition
+    from footprint.gate.suites import import_gx
+
+    import_gx()
+    frame = pd.DataFrame({"pers_person_id": ["P1", "P2"], "_source_row": [1, 2]})
+    batch = _gx_batch_definition("ssd_person").get_batch(batch_parameters={"dataframe": frame})
+    assert "ge_load_time" in batch.batch_markers
+    assert "pandas_data_fingerprint" not in batch.batch_markers
+
+
 def test_a_key_is_repeated_on_every_row_that_shares_it_and_a_missing_one_never():
     import pandas as pd
 

@@ -68,7 +68,17 @@ def import_gx() -> ModuleType:
     if fresh:
         # This one sets itself to INFO at import ("Created temporary directory ... docs site").
         logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+    _no_frame_fingerprints()
     return gx
+
+
+def _no_frame_fingerprints() -> None:
+    """GX hashes every column of each frame under 1 GB into a batch marker (a fingerprint no
+    result of ours reads) and skips frames above that: skipping them all spared England's
+    nightly gate about 2 s of its 6.5 (the involvements' 944,000 rows: 1.3 s of 2.0 in GX)."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 _CONTEXT: list = []

@@ -111,8 +111,9 @@ def _check(frames: dict[str, Any], modules: dict[str, Any], params: dict[str, An
 
 
 def _checked_columns(frame: Any, spec: Any, suite: Any) -> Any:
-    """Only the columns the suite's expectations read, and the row ids a finding names: GX
-    hashes every column of the frame it is given, twice a file, seconds a night at England's size."""
+    """Only the columns the suite's expectations read, and the row ids a finding names: GX is
+    given nothing it does not check (it hashed every column of a frame before the gate turned
+    that off, suites._no_frame_fingerprints)."""
     named = [getattr(e, attr, None) for e in suite.expectations for attr in ("column", "column_A", "column_B")]
     wanted = dict.fromkeys([spec.key, suites.ROW, *(c for c in named if isinstance(c, str))])
     return frame[[c for c in wanted if c in frame.columns]]

@@ -228,13 +228,18 @@ def repeated(values: Any, duckdb_config: dict[str, Any]) -> Any:
     """A boolean Series: True where the value (a text Series) occurs more than once, missing
     values never. DuckDB counts them from the frame's arrow data, in memory, with the pipeline's
     DuckDB settings: pandas' hashing of arrow-backed text is single-threaded and slow."""
+    import tempfile
+
     import duckdb
     import pandas as pd
     import pyarrow as pa
 
     values = pd.Series(values)
     ids = pa.table({"id": pa.array(values.astype("str"), from_pandas=True)})
-    with duckdb.connect(":memory:", config=duckdb_config) as scratch:
+    # What it spills goes to a private directory removed afterwards: an in-memory DuckDB would
+    # spill the ids to `.tmp` under whatever the task's working directory is.
+    with (tempfile.TemporaryDirectory(prefix="footprint-keys-") as spill,
+          duckdb.connect(":memory:", config={**duckdb_config, "temp_directory": spill}) as scratch):
         scratch.register("ids", ids)
         twice = scratch.sql("select id from ids where id is not null group by id having count(*) > 1")
         pool = twice.to_arrow_table().to_pandas()["id"]

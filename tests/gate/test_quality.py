@@ -518,10 +518,14 @@ def test_gx_takes_a_nights_frame_without_hashing_it():
     assert "pandas_data_fingerprint" not in batch.batch_markers
 
 
-def test_a_key_is_repeated_on_every_row_that_shares_it_and_a_missing_one_never():
+@pytest.mark.parametrize("counted_by", ["pandas", "duckdb"])
+def test_a_key_is_repeated_on_every_row_that_shares_it_and_a_missing_one_never(monkeypatch, counted_by):
     import pandas as pd
 
+    from footprint.gate import suites
     from footprint.gate.suites import repeated
+
+    monkeypatch.setattr(suites, "_COUNT_IN_DUCKDB_FROM", 10**9 if counted_by == "pandas" else 0)
 
     keys = pd.Series(["N1", "N2", "N1", None, None, "n1", "N3", "N1"], dtype="str")
     assert repeated(keys, {"threads": 1}).tolist() == [True, False, True, False, False, False, False, True]

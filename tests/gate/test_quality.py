@@ -505,13 +505,11 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
 
 def test_gx_takes_a_nights_frame_without_hashing_it():
     # GX fingerprints every frame under 1 GB by hashing all its columns (seconds a night at
-    # England's size) into a marker nothing reads; the gate turns that off when it imports GX.
+    # England's size) into a marker nothing reads; the gate turns that off with its GX context.
     import pandas as pd
 
     from footprint.gate.run_suites import _gx_batch_definition
-    from footprint.gate.suites import import_gx
 
-    import_gx()
     frame = pd.DataFrame({"pers_person_id": ["P1", "P2"], "_source_row": [1, 2]})
     batch = _gx_batch_definition("ssd_person").get_batch(batch_parameters={"dataframe": frame})
     assert "ge_load_time" in batch.batch_markers

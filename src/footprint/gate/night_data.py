@@ -129,10 +129,9 @@ class NightView:
     """What a suite's derive() may consult: the night's frames and the accepted history before it."""
 
     def __init__(self, conn: Connection, extract_date: dt.date, produced_at: dt.datetime,
-                 frames: dict[str, pd.DataFrame], config: QualityConfig,
-                 duckdb_config: dict[str, Any] | None = None):
+                 frames: dict[str, pd.DataFrame], config: QualityConfig, duckdb_config: dict[str, Any]):
         self.conn = conn
-        self.duckdb_config = duckdb_config or {}  # for the in-memory DuckDB that counts keys
+        self.duckdb_config = duckdb_config  # the pipeline's settings, for the DuckDB that counts keys
         self.extract_date = extract_date
         self.produced_at = produced_at
         self.frames = frames

@@ -68,7 +68,6 @@ def import_gx() -> ModuleType:
     if fresh:
         # This one sets itself to INFO at import ("Created temporary directory ... docs site").
         logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
-    _no_frame_fingerprints()
     return gx
 
 
@@ -93,6 +92,7 @@ def gx_context() -> Any:
         context = gx.get_context(mode="ephemeral")
         # The progress bars write to stderr for every batch: noise in task logs.
         context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        _no_frame_fingerprints()
         _CONTEXT.append(context)
     return _CONTEXT[0]
 

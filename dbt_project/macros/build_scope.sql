@@ -34,6 +34,23 @@
     {%- endif %}
 {%- endmacro %}
 
+{#- For accepted_rows: the rows of every record (all its versions) of which
+    any version links (`link`) to a record of another file (`relation`, its
+    key `linked_key`) that a child in scope ever had a version of (its child
+    column `linked_person`). A notification says whose it is through its
+    episode: a nightly build reads the notifications of the scoped children's
+    episodes, and a notification moved between episodes has its every version
+    read whichever one the child's episode had. -#}
+{% macro scope_rows_through(source_relation, through) -%}
+    {%- set linked_records -%}
+        select {{ parse_id('linked.' ~ through.linked_key) }} from {{ through.relation }} as linked
+        where {{ parse_id('linked.' ~ through.linked_person) }} in ({{ build_scope_children() }})
+    {%- endset %}
+    and {{ rows_with(source_relation, through.key,
+        'select scoped.' ~ through.key ~ ' from ' ~ source_relation ~ ' as scoped where '
+        ~ parse_id('scoped.' ~ through.link) ~ ' in (' ~ linked_records ~ ')') }}
+{%- endmacro %}
+
 {#- A condition on a deduplicated record: its latest version's child is in
     scope (always true in a full build). -#}
 {% macro in_build_scope(person_id) -%}

@@ -7,8 +7,11 @@
     and a record absent from the latest file is gone. scope_by (key column,
     child column) lets a nightly build read only the children in its scope
     (macros/build_scope.sql); scope_by_record (the key column) reads only the
-    records the build's new nights changed instead. -#}
-{% macro accepted_rows(source_relation, latest_night_only=false, scope_by=none, scope_by_record=none) -%}
+    records the build's new nights changed instead; scope_through reads the
+    records linked to a scoped child's record of another file (a notification
+    through its episode). -#}
+{% macro accepted_rows(source_relation, latest_night_only=false, scope_by=none, scope_by_record=none,
+    scope_through=none) -%}
     select source_rows.*
     from {{ source_relation }} as source_rows
     inner join {{ ref('base_pipeline__accepted_nights') }} as accepted_nights
@@ -18,6 +21,8 @@
     {{- scope_rows(source_relation, scope_by[0], scope_by[1], latest_night_only) }}
     {%- elif scope_by_record is not none and is_scoped_build() %}
     and {{ rows_with(source_relation, scope_by_record, build_scope_records()) }}
+    {%- elif scope_through is not none and is_scoped_build() %}
+    {{- scope_rows_through(source_relation, scope_through) }}
     {%- endif %}
 {%- endmacro %}
 

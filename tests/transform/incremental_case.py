@@ -28,6 +28,7 @@ PSEUDONYM_KEY = "incremental-equivalence-test-key-0123456789"
 NIGHTS = 15
 REJECTED, CORRECTED, REVIEWED, TWICE, CRITERIA_CHANGED = 5, 8, 3, 10, 12
 COVER_IRO, COVER_NIGHT = "COVER-IRO", 2
+MOVED_NIGHT = 6
 NIGHTLY = re.compile(r"nightly build of (\d+) child")
 
 
@@ -35,6 +36,7 @@ def backend_for(name: str, root: Path, request: pytest.FixtureRequest) -> Backen
     landing = root / "landing"
     write_nights(landing, nights=NIGHTS, preset="small", seed=11)
     with_a_cover_iro(landing)
+    with_a_moved_notification(landing)
     env = {"FOOTPRINT_PSEUDONYM_KEY": PSEUDONYM_KEY, "DBT_TARGET_PATH": str(root / "dbt-target"),
            "DBT_LOG_PATH": str(root / "dbt-logs")}
     server = None
@@ -70,6 +72,40 @@ def with_a_cover_iro(landing: Path) -> None:
                                               cano_created_by_professional_id=COVER_IRO)
                                          for c in night.rows["case_notes"] if c["cano_casenote_id"] in covered]
         write_night_folder(night, folder.parent)
+
+
+def with_a_moved_notification(landing: Path) -> None:
+    """On night MOVED_NIGHT a correction moves a notification to another child's episode: the
+    episode, not the email, says whose notification it is, so both children's rows change."""
+    folder = sorted(landing.iterdir())[MOVED_NIGHT]
+    night = read_night(folder)
+    episodes = {e["miss_table_id"]: e for e in night.rows["ssd_missing"] if e["is_deleted"] == "N"}
+    notices = sorted((n for n in night.rows["missing_notifications"]
+                      if n["is_deleted"] == "N" and n["mino_missing_id"] in episodes),
+                     key=lambda n: _when(n["mino_sent_date"]), reverse=True)
+    notice, other = next((n, e) for n in notices for e in episodes.values()
+                         if e["miss_person_id"] != episodes[n["mino_missing_id"]]["miss_person_id"]
+                         and e["miss_missing_episode_type"] == "Missing"
+                         and _when(e["miss_missing_episode_start_date"]) <= _when(n["mino_sent_date"]))
+    # Corrected just before the extract was produced: the notification's latest version.
+    latest = (night.produced_at.replace(tzinfo=None) - dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+    rows = night.rows["missing_notifications"]
+    # The night carries the corrected row in place of the notification's old one; later nights
+    # repeat the old one, which the later modified_at outranks.
+    rows[rows.index(notice)] = dict(notice, mino_missing_id=other["miss_table_id"],
+                                    mino_person_id=other["miss_person_id"], modified_at=latest)
+    write_night_folder(night, folder.parent)
+
+
+def _when(text: str) -> dt.datetime:
+    from footprint.contract import TIMESTAMP_FORMATS
+
+    for form in TIMESTAMP_FORMATS:
+        try:
+            return dt.datetime.strptime(text, form)
+        except ValueError:
+            continue
+    raise ValueError("not a contract timestamp")
 
 
 def broken_copy(landing: Path, night: dt.date, into: Path) -> Path:

@@ -1,10 +1,15 @@
 -- An event file: the latest modified_at wins, a tie goes to the later night,
--- and a notification whose latest version is a deletion is gone.
+-- and a notification whose latest version is a deletion is gone. A nightly
+-- build reads the notifications of the scoped children's episodes only (the
+-- episode, not the email, says whose a notification is).
 with
 
 accepted_rows as (
 
-    {{ accepted_rows(source('lcs', 'missing_notifications')) }}
+    {{ accepted_rows(source('lcs', 'missing_notifications'), scope_through={
+        'key': 'mino_notification_id', 'link': 'mino_missing_id',
+        'relation': source('lcs', 'ssd_missing'), 'linked_key': 'miss_table_id',
+        'linked_person': 'miss_person_id'}) }}
 
 ),
 

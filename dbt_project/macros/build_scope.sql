@@ -28,9 +28,8 @@
     {%- if latest_night_only %}
     and {{ parse_id('source_rows.' ~ person_column) }} in ({{ build_scope_children() }})
     {%- else %}
-    and {{ rows_with(source_relation, key_column,
-        'select scoped.' ~ key_column ~ ' from ' ~ source_relation ~ ' as scoped where '
-        ~ parse_id('scoped.' ~ person_column) ~ ' in (' ~ build_scope_children() ~ ')') }}
+    and {{ records_where(source_relation, key_column,
+        parse_id('scoped.' ~ person_column) ~ ' in (' ~ build_scope_children() ~ ')') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -46,9 +45,16 @@
         select {{ parse_id('linked.' ~ through.linked_key) }} from {{ through.relation }} as linked
         where {{ parse_id('linked.' ~ through.linked_person) }} in ({{ build_scope_children() }})
     {%- endset %}
-    and {{ rows_with(source_relation, through.key,
-        'select scoped.' ~ through.key ~ ' from ' ~ source_relation ~ ' as scoped where '
-        ~ parse_id('scoped.' ~ through.link) ~ ' in (' ~ linked_records ~ ')') }}
+    and {{ records_where(source_relation, through.key,
+        parse_id('scoped.' ~ through.link) ~ ' in (' ~ linked_records ~ ')') }}
+{%- endmacro %}
+
+{#- The condition that a raw row (source_rows) belongs to a record (its key
+    `key_column`) of which any row (`scoped`) meets `condition`: every version
+    of such a record is read. -#}
+{% macro records_where(source_relation, key_column, condition) -%}
+    {{- rows_with(source_relation, key_column,
+        'select scoped.' ~ key_column ~ ' from ' ~ source_relation ~ ' as scoped where ' ~ condition) -}}
 {%- endmacro %}
 
 {#- A condition on a deduplicated record: its latest version's child is in

@@ -22,7 +22,7 @@ import yaml
 from footprint.settings import CONFIG_DIR
 from tests.support.pipeline import marts_checksum, write_nights
 from tests.support.places import Backend, Place, environment
-from tests.support.quality_cases import read_night, write_night_folder
+from tests.support.quality_cases import iso, parse_any, read_night, write_night_folder
 
 PSEUDONYM_KEY = "incremental-equivalence-test-key-0123456789"
 NIGHTS = 15
@@ -82,30 +82,19 @@ def with_a_moved_notification(landing: Path) -> None:
     episodes = {e["miss_table_id"]: e for e in night.rows["ssd_missing"] if e["is_deleted"] == "N"}
     notices = sorted((n for n in night.rows["missing_notifications"]
                       if n["is_deleted"] == "N" and n["mino_missing_id"] in episodes),
-                     key=lambda n: _when(n["mino_sent_date"]), reverse=True)
+                     key=lambda n: parse_any(n["mino_sent_date"]), reverse=True)
     notice, other = next((n, e) for n in notices for e in episodes.values()
                          if e["miss_person_id"] != episodes[n["mino_missing_id"]]["miss_person_id"]
                          and e["miss_missing_episode_type"] == "Missing"
-                         and _when(e["miss_missing_episode_start_date"]) <= _when(n["mino_sent_date"]))
+                         and parse_any(e["miss_missing_episode_start_date"]) <= parse_any(n["mino_sent_date"]))
     # Corrected just before the extract was produced: the notification's latest version.
-    latest = (night.produced_at.replace(tzinfo=None) - dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+    latest = iso(night.produced_at.replace(tzinfo=None) - dt.timedelta(minutes=1))
     rows = night.rows["missing_notifications"]
     # The night carries the corrected row in place of the notification's old one; later nights
     # repeat the old one, which the later modified_at outranks.
     rows[rows.index(notice)] = dict(notice, mino_missing_id=other["miss_table_id"],
                                     mino_person_id=other["miss_person_id"], modified_at=latest)
     write_night_folder(night, folder.parent)
-
-
-def _when(text: str) -> dt.datetime:
-    from footprint.contract import TIMESTAMP_FORMATS
-
-    for form in TIMESTAMP_FORMATS:
-        try:
-            return dt.datetime.strptime(text, form)
-        except ValueError:
-            continue
-    raise ValueError("not a contract timestamp")
 
 
 def broken_copy(landing: Path, night: dt.date, into: Path) -> Path:

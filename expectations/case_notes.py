@@ -9,6 +9,8 @@ from footprint.contract import FILES_BY_TABLE
 from footprint.gate.suites import QualityConfig, SuiteBuilder, as_flag, flag, parsed
 
 FILE = FILES_BY_TABLE["case_notes"]
+# Each check reads one row (and what it looks up elsewhere): a large night is checked in slices.
+ROW_BY_ROW = True
 REFERENCES = {
     "cano_person_id": "ssd_person",
     "cano_created_by_professional_id": "ssd_professionals",

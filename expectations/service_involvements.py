@@ -4,6 +4,8 @@ from footprint.contract import FILES_BY_TABLE
 from footprint.gate.suites import QualityConfig, SuiteBuilder
 
 FILE = FILES_BY_TABLE["service_involvements"]
+# Each check reads one row (and what it looks up elsewhere): a large night is checked in slices.
+ROW_BY_ROW = True
 REFERENCES = {"serv_person_id": "ssd_person"}
 
 

@@ -365,6 +365,104 @@ def test_severity_is_configuration(wh, night, tmp_path, caplog):
     assert [(f.column, f.check) for f in result.warnings] == [("pers_sex", "enumeration")]
 
 
+# --- a large night, checked in slices ----------------------------------------------------------
+
+def _sliced_files() -> set[str]:
+    from footprint.gate.suites import load_suite_modules
+    from footprint.settings import EXPECTATIONS_DIR
+
+    return {m.spec.name for m in load_suite_modules(EXPECTATIONS_DIR).values() if m.row_by_row}
+
+
+IN_SLICES = {name: case for name, case in {**CATALOGUE, **WARNINGS}.items() if case[1] in _sliced_files()}
+SLICE = 60  # rows: the small preset's night of case notes is a few slices
+
+
+def _every_row_problem_at_once(n: Night) -> None:
+    for mutate, _, _, check in IN_SLICES.values():
+        if check != "volume":
+            mutate(n)
+
+
+SLICED_NIGHTS = {
+    "good night": lambda n: None,
+    "every row-level problem of those files at once": _every_row_problem_at_once,
+    "ten times the usual case notes": ten_times_case_notes,
+}
+
+
+def _as_checked(result) -> dict:
+    stored = result.to_json()
+    return {k: v for k, v in stored.items() if k not in ("seconds", "slices", "report")}
+
+
+@pytest.mark.parametrize("case", list(SLICED_NIGHTS), ids=lambda c: c.replace(" ", "-"))
+def test_a_night_checked_in_slices_is_found_as_when_checked_whole(wh, night, tmp_path, caplog, case):
+    """Files larger than `rows_per_slice` (England's initial 34 M case notes) are checked a slice
+    of rows at a time: the verdict and every finding (counts, row ids, the volume) are the same."""
+    import dataclasses
+
+    from footprint.gate.suites import QualityConfig
+    from footprint.gate.validate import validate_night
+
+    SLICED_NIGHTS[case](night)
+    whole, *_ = run_case(wh, night, tmp_path, caplog)
+    config = dataclasses.replace(QualityConfig.load(CONFIG_DIR / "quality.yml"), rows_per_slice=SLICE)
+    sliced = validate_night(night.date, wh["settings"], config=config)
+    assert whole.slices == {}
+    assert set(sliced.slices) == {name for name, rows in sliced.rows.items() if rows > SLICE} & _sliced_files()
+    assert sliced.slices["case_notes.csv"] == -(-sliced.rows["case_notes.csv"] // SLICE) > 1
+    assert _as_checked(sliced) == _as_checked(whole)
+    if case != "good night":
+        assert sliced.failures
+    report = sliced.report_path.read_text(encoding="utf-8")
+    assert f"| in {sliced.slices['case_notes.csv']} slices of {SLICE} rows |" in report
+
+
+def test_an_id_repeated_in_two_slices_is_found_on_both_rows(wh, night, tmp_path, caplog):
+    """The key's uniqueness is counted over the whole night in the warehouse: a slice alone
+    would not see the first note's id again in the last."""
+    import dataclasses
+
+    from footprint.gate.suites import QualityConfig
+    from footprint.gate.validate import validate_night
+
+    notes = night.rows["case_notes"]
+    notes[-1]["cano_casenote_id"] = notes[0]["cano_casenote_id"]
+    run_case(wh, night, tmp_path, caplog)
+    config = dataclasses.replace(QualityConfig.load(CONFIG_DIR / "quality.yml"), rows_per_slice=SLICE)
+    result = validate_night(night.date, wh["settings"], config=config)
+    assert result.slices["case_notes.csv"] > 1 and result.status == "rejected"
+    [finding] = [f for f in result.failures if f.check == "unique"]
+    assert (finding.file, finding.unexpected_count) == ("case_notes.csv", 2)
+    assert [r["_source_row"] for r in finding.row_ids] == [1, len(notes)]
+    assert finding.element_count == len(notes)
+
+
+def test_a_file_checked_in_slices_cannot_be_looked_up(tmp_path):
+    """A check that looks rows up in a file checked in slices would find only a slice: it fails
+    by name instead, and a file other files' ids are found in cannot be declared row by row."""
+    import shutil
+
+    from footprint.errors import FootprintError
+    from footprint.gate.night_data import NightView
+    from footprint.gate.suites import QualityConfig, load_suite_modules
+    from footprint.settings import EXPECTATIONS_DIR
+
+    view = NightView(None, START, dt.datetime(2022, 3, 2), {}, QualityConfig(), {}, sliced={"case_notes"})
+    with pytest.raises(FootprintError, match="case_notes.csv is checked in slices"):
+        view.known("case_notes", __import__("pandas").Series(["1"]))
+    copied = tmp_path / "expectations"
+    shutil.copytree(EXPECTATIONS_DIR, copied)
+    person = copied / "ssd_person.py"
+    person.write_text(person.read_text(encoding="utf-8") + "\nROW_BY_ROW = True\n", encoding="utf-8")
+    try:
+        with pytest.raises(FootprintError, match="ssd_person.csv: it must be read whole"):
+            load_suite_modules(copied)
+    finally:
+        load_suite_modules(EXPECTATIONS_DIR)  # the suites' modules as the other tests import them
+
+
 def test_cli_exits_non_zero_on_rejection(wh, night, tmp_path, capsys, monkeypatch):
     from footprint.cli import main
     from footprint.ingest.raw_load import load_night
@@ -413,6 +511,9 @@ def test_bad_config_is_refused():
         QualityConfig.from_dict({"severity": {"files": {"case_notes": {"reference": {"cano_txt": "warning"}}}}})
     with pytest.raises(FootprintError, match="future_allowed"):
         QualityConfig.from_dict({"future_allowed": {"ssd_cla_reviews": ["clar_due"]}})
+    for rows in (0, "many", True):
+        with pytest.raises(FootprintError, match="rows_per_slice"):
+            QualityConfig.from_dict({"rows_per_slice": rows})
 
 
 def test_importing_quality_is_light():
@@ -484,7 +585,7 @@ def test_dates_parse_exactly_as_pandas_reads_each_form_strictly(kind):
     from hypothesis import strategies as st
 
     from footprint.contract import DATE_FORMATS, TIMESTAMP_FORMATS
-    from footprint.gate.night_data import parse_temporal
+    from footprint.gate.dates import parse_temporal
 
     formats = DATE_FORMATS if kind == "date" else TIMESTAMP_FORMATS
     fixed = ["31/02/2022", "2022-02-29 10:00", "2024-02-29 10:00:00", "2022-04-31", "31/12/2022 23:59:60",
@@ -536,14 +637,14 @@ def test_a_column_parsed_in_slices_reads_as_when_parsed_whole(monkeypatch):
     import pandas as pd
 
     from footprint.contract import TIMESTAMP_FORMATS
-    from footprint.gate import night_data
+    from footprint.gate import dates
 
     values = ["2022-03-01 10:00", None, "31/02/2022 09:00", "1/3/2022 9:05", "01/03/2022 23:59:59", "",
               "2022-03-02T08:30", "2022-02-29 10:00", "15/06/2023 12:00", "2024-02-29 00:00:00", "abc"]
     series = pd.Series(values * 3, dtype="str")
-    whole = night_data.parse_temporal(series, TIMESTAMP_FORMATS)
-    monkeypatch.setattr(night_data, "_PARSE_SLICE", 4)
-    sliced = night_data.parse_temporal(series, TIMESTAMP_FORMATS)
+    whole = dates.parse_temporal(series, TIMESTAMP_FORMATS)
+    monkeypatch.setattr(dates, "_PARSE_SLICE", 4)
+    sliced = dates.parse_temporal(series, TIMESTAMP_FORMATS)
     assert sliced.equals(whole)
     assert sliced.equals(_pandas_strict(series, TIMESTAMP_FORMATS))
     assert sliced.notna().sum() == 6 * 3
@@ -559,7 +660,7 @@ def test_a_form_without_a_day_or_with_a_dot_parses_as_pandas_reads_it(form, valu
     # literal dot as any character.
     import pandas as pd
 
-    from footprint.gate.night_data import parse_temporal
+    from footprint.gate.dates import parse_temporal
 
     series = pd.Series([*values, "", None], dtype="str")
     parsed = parse_temporal(series, (form,))

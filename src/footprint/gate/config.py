@@ -2,7 +2,7 @@
 
 Severities per check, per file and check, or per column; volume bands; the
 columns allowed to hold future dates; the earliest plausible date; the age a
-child in care cannot reach. An unknown check, file or column is refused, so a
+child in care cannot reach; how many rows of a large file are checked at a time. An unknown check, file or column is refused, so a
 typo fails the gate's start rather than silently switching a check off.
 """
 
@@ -46,6 +46,7 @@ class QualityConfig:
     volume: VolumeBand = field(default_factory=VolumeBand)
     volume_by_file: dict[str, VolumeBand] = field(default_factory=dict)
     row_ids_per_finding: int = 5
+    rows_per_slice: int = 2_000_000
 
     def severity(self, table: str, check: str, column: str | None = None) -> str:
         """Most specific wins: file+check+column, file+check, check, default."""
@@ -91,6 +92,7 @@ class QualityConfig:
             volume=base,
             volume_by_file=by_file,
             row_ids_per_finding=int(raw.get("row_ids_per_finding", 5)),
+            rows_per_slice=_positive(source, "rows_per_slice", raw.get("rows_per_slice", 2_000_000)),
         )
 
 
@@ -98,6 +100,12 @@ def _level(source: str, where: str, value: Any) -> str:
     if value not in SEVERITIES:
         raise FootprintError(f"{source}: {where}: severity must be one of {SEVERITIES}, not {value!r}")
     return str(value)
+
+
+def _positive(source: str, where: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FootprintError(f"{source}: {where}: a whole number of rows from 1 up, not {value!r}")
+    return value
 
 
 def _known_check(source: str, where: str, check: str) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import statistics
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from footprint.contract import (
@@ -25,6 +25,7 @@ from footprint.contract import (
 )
 from footprint.errors import FootprintError
 from footprint.gate import suites
+from footprint.gate.dates import parse_temporal
 from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, is_in, parsed, repeated
 from footprint.warehouse import Connection
 from footprint.warehouse import frame as query_frame
@@ -52,90 +53,39 @@ def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def parse_temporal(series: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    """Parse text in any of the given strftime forms; NaT where empty or not a real date/time.
-
-    Each form is tried strictly (whole value, real calendar: 31/02/2022 fails). A value written
-    exactly in a form (`_exactly_in`) means one date/time whichever form reads it, so arrow
-    parses those first, and pandas, which also takes single-digit days and months, the few left:
-    the same result, at a fraction of pandas' cost per value.
-    """
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-
-    text = pa.array(series.astype("str"), from_pandas=True)
-    out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[us]")
-    todo = series.notna().to_numpy(dtype=bool, copy=True)
-    # Arrow's intermediate arrays (matches, stamps, the written days) are a slice's, not the
-    # column's: England's initial case notes held 2.6 GB more per date column parsed whole.
-    for start in range(0, len(series), _PARSE_SLICE):
-        part = slice(start, start + _PARSE_SLICE)
-        _parse_exact(text.slice(start, _PARSE_SLICE), formats, out[part], todo[part])
-    for fmt in formats:
-        at = np.flatnonzero(todo)
-        if not len(at):
-            break
-        out[at] = pd.to_datetime(series.iloc[at], format=fmt, errors="coerce").to_numpy(dtype="datetime64[us]")
-        todo[at] = np.isnat(out[at])
-    return pd.Series(out, index=series.index)
-
-
-_PARSE_SLICE = 1 << 20  # values parsed by arrow at a time
-
-
-def _parse_exact(text: Any, formats: tuple[str, ...], out: Any, todo: Any) -> None:
-    """Into `out`, the values of `text` written exactly in a form; clears their `todo` (both
-    numpy views of the slice `text` is)."""
-    import numpy as np
-
-    for fmt in formats:
-        at = np.flatnonzero(todo)
-        if not len(at):
-            return
-        exact, values = _exactly_in(text.take(at), fmt)
-        out[at[exact]] = values[exact]
-        todo[at[exact]] = False
-
-
-# Fields as a form writes them in full: a 19xx or 20xx year, two digits for the others.
-_FULL_FIELDS = {"%Y": "(19|20)[0-9]{2}", "%m": "[0-9]{2}", "%d": "[0-9]{2}", "%H": "[0-9]{2}", "%M": "[0-9]{2}",
-                "%S": "[0-9]{2}"}
-
-
-def _exactly_in(text: Any, fmt: str) -> tuple[Any, Any]:
-    """Which values (an arrow array) are written exactly in the form (every field in full) and
-    are a real date/time, and the values parsed, as numpy arrays; the others are left to pandas.
-    Arrow refuses a month, hour or minute out of range but rolls a day past the month's end over
-    (31/02 to 03/03): the day it read must be the day written."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    fields = re.findall("%.|.", fmt)
-    # A field without a full form (%b, %y...) matches nothing here: pandas reads those values.
-    shaped = pc.match_substring_regex(text, "^" + "".join(_FULL_FIELDS.get(f, re.escape(f)) for f in fields) + "$")
-    stamps = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    exact = pc.and_kleene(shaped, pc.is_valid(stamps))
-    if "%d" in fields:
-        day_at = sum(4 if f == "%Y" else 2 if f.startswith("%") else 1 for f in fields[:fields.index("%d")])
-        written_day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(shaped, text, None), day_at, day_at + 2), pa.int64())
-        exact = pc.and_kleene(exact, pc.equal(pc.day(stamps), written_day))
-    exact = exact.fill_null(False)
-    return (exact.to_numpy(zero_copy_only=False),
-            stamps.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False))
-
-
 class NightView:
     """What a suite's derive() may consult: the night's frames and the accepted history before it."""
 
     def __init__(self, conn: Connection, extract_date: dt.date, produced_at: dt.datetime,
-                 frames: dict[str, pd.DataFrame], config: QualityConfig, duckdb_config: dict[str, Any]):
+                 frames: dict[str, pd.DataFrame], config: QualityConfig, duckdb_config: dict[str, Any],
+                 sliced: Collection[str] = ()):
         self.conn = conn
         self.duckdb_config = duckdb_config  # the pipeline's settings, for the DuckDB that counts keys
         self.extract_date = extract_date
         self.produced_at = produced_at
-        self.frames = frames
+        self.frames = frames  # the files read whole
         self.config = config
+        self.sliced = frozenset(sliced)  # the files checked in slices, not in `frames`
+        self._repeated: dict[str, pd.Series] = {}
+
+    def whole(self, table: str) -> pd.DataFrame:
+        """The night's frame of a file read whole; a file checked in slices has none to look in."""
+        if table in self.sliced:
+            raise FootprintError(f"{FILES_BY_TABLE[table].name} is checked in slices (ROW_BY_ROW): no other "
+                                 "file's check can look rows up in it")
+        return self.frames[table]
+
+    def repeated_keys(self, table: str) -> pd.Series:
+        """The keys that occur more than once in the night's rows of a file checked in slices,
+        counted in the warehouse: a slice cannot see the others' keys."""
+        if table not in self._repeated:
+            key = FILES_BY_TABLE[table].key
+            sql = (
+                f"select {key} from {RAW}.{table} where _extract_date = %s and {key} is not null "  # noqa: S608
+                f"group by {key} having count(*) > 1"
+            )
+            self._repeated[table] = query_frame(self.conn, sql, [self.extract_date])[key]
+        return self._repeated[table]
 
     _ACCEPTED_BEFORE = (
         f"_extract_date in (select extract_date from {RAW}.{NIGHTS_TABLE} "  # noqa: S608 (constants)
@@ -179,7 +129,7 @@ class NightView:
         import pandas as pd
 
         spec = FILES_BY_TABLE[table]
-        night = self.frames[table]
+        night = self.whole(table)
         own = night[[spec.key, *columns]].dropna(subset=[spec.key]).drop_duplicates(spec.key)
         wanted = pd.Series(ids.dropna().unique())
         missing = wanted[~is_in(wanted, own[spec.key])].tolist()
@@ -208,7 +158,7 @@ class NightView:
     def known(self, table: str, ids: pd.Series) -> pd.Series:
         """True where the id is a key of raw.<table> in the night or in accepted history before it."""
         spec = FILES_BY_TABLE[table]
-        in_night = is_in(ids, self.frames[table][spec.key])
+        in_night = is_in(ids, self.whole(table)[spec.key])
         leftovers = ids[ids.notna() & ~in_night].unique().tolist()
         if not leftovers:
             return in_night
@@ -239,23 +189,51 @@ def read_night_meta(conn: Connection, extract_date: dt.date) -> dict[str, Any]:
     return meta
 
 
-def read_frames(conn: Connection, extract_date: dt.date) -> dict[str, pd.DataFrame]:
-    frames = {}
-    for spec in FILES:
-        cols = _needed_columns(spec)
-        sql = (
-            f"select {', '.join(cols)}, {ROW} from {RAW}.{spec.table} "  # noqa: S608 (contract names)
-            "where _extract_date = %s"
-        )
-        frame = _normalise(query_frame(conn, sql, [extract_date]), cols)
-        frame[ROW] = frame[ROW].astype("int64")
-        # The loader writes a file's rows in the file's order and a scan gives them back in it
-        # (DuckDB keeps insertion order): an `order by` cost England's initial night 16 s and
-        # 6 GB at the gate's peak to sort what was sorted. Rows out of order are sorted here.
-        if not frame[ROW].is_monotonic_increasing:
-            frame = frame.sort_values(ROW, kind="stable", ignore_index=True)
-        frames[spec.table] = frame
-    return frames
+def read_frames(conn: Connection, extract_date: dt.date, skip: Collection[str] = ()) -> dict[str, pd.DataFrame]:
+    """Each file's night whole, but the files in `skip` (those checked in slices)."""
+    return {spec.table: _read(conn, spec, "", [extract_date]) for spec in FILES if spec.table not in skip}
+
+
+def files_to_slice(conn: Connection, extract_date: dt.date, modules: dict[str, suites.SuiteModule],
+                   rows_per_slice: int) -> dict[str, int]:
+    """{table: the night's rows} of the files checked in slices: those whose checks are row by
+    row (ROW_BY_ROW) with more rows in the night than a slice holds."""
+    counts = {}
+    for table, module in modules.items():
+        if module.row_by_row:
+            sql = f"select count(*) as n from {RAW}.{table} where _extract_date = %s"  # noqa: S608
+            rows = int(query_frame(conn, sql, [extract_date]).iloc[0, 0])
+            if rows > rows_per_slice:
+                counts[table] = rows
+    return counts
+
+
+def read_slices(conn: Connection, extract_date: dt.date, spec: FileSpec, rows_per_slice: int) -> Iterator[pd.DataFrame]:
+    """The file's night in slices of consecutive CSV records, in the file's order."""
+    sql = f"select min({ROW}) as lo, max({ROW}) as hi from {RAW}.{spec.table} where _extract_date = %s"  # noqa: S608
+    bounds = query_frame(conn, sql, [extract_date]).iloc[0]
+    if bounds.isna().any():
+        return
+    for start in range(int(bounds["lo"]), int(bounds["hi"]) + 1, rows_per_slice):
+        frame = _read(conn, spec, f" and {ROW} between %s and %s", [extract_date, start, start + rows_per_slice - 1])
+        if len(frame):
+            yield frame
+
+
+def _read(conn: Connection, spec: FileSpec, where: str, params: list[Any]) -> pd.DataFrame:
+    cols = _needed_columns(spec)
+    sql = (
+        f"select {', '.join(cols)}, {ROW} from {RAW}.{spec.table} "  # noqa: S608 (contract names)
+        f"where _extract_date = %s{where}"
+    )
+    frame = _normalise(query_frame(conn, sql, params), cols)
+    frame[ROW] = frame[ROW].astype("int64")
+    # The loader writes a file's rows in the file's order and a scan gives them back in it
+    # (DuckDB keeps insertion order): an `order by` cost England's initial night 16 s and
+    # 6 GB at the gate's peak to sort what was sorted. Rows out of order are sorted here.
+    if not frame[ROW].is_monotonic_increasing:
+        frame = frame.sort_values(ROW, kind="stable", ignore_index=True)
+    return frame
 
 
 def volume_bands(conn: Connection, extract_date: dt.date, load_type: str, rows: dict[str, int],
@@ -320,15 +298,18 @@ def _count_rows(conn: Connection, table: str, night: dt.date) -> int:
 # --- helper columns -------------------------------------------------------------------
 
 def derive_common(frames: dict[str, pd.DataFrame], night: NightView) -> None:
-    """Parsed dates and the flags every file shares: a unique key, formats, ranges, sensitive checks."""
+    """Parsed dates and the flags every file shares: a unique key, formats, ranges, sensitive checks.
+    `frames`: files read whole, or a slice of one checked in slices."""
     import pandas as pd
 
     produced_at = night.produced_at
     earliest = dt.datetime.combine(night.config.earliest_date, dt.time())
-    for spec in FILES:
-        frame = frames[spec.table]
+    for table, frame in frames.items():
+        spec = FILES_BY_TABLE[table]
         key = frame[spec.key]
-        frame[flag("unique", spec.key)] = as_flag(~repeated(key, night.duckdb_config), key.notna())
+        twice = (is_in(key, night.repeated_keys(table)) if table in night.sliced
+                 else repeated(key, night.duckdb_config))
+        frame[flag("unique", spec.key)] = as_flag(~twice, key.notna())
         for col in spec.columns:
             if suites.is_temporal(col):
                 value = parse_temporal(frame[col.name], suites.formats_for(col))
@@ -347,9 +328,8 @@ def derive_common(frames: dict[str, pd.DataFrame], night: NightView) -> None:
 
 def derive_references(frames: dict[str, pd.DataFrame], modules: dict[str, suites.SuiteModule],
                       night: NightView) -> None:
-    for table, module in modules.items():
-        frame = frames[table]
-        for column, target in module.references.items():
+    for table, frame in frames.items():
+        for column, target in modules[table].references.items():
             ids = frame[column]
             frame[flag("reference", column)] = as_flag(night.known(target, ids), ids.notna())
 

@@ -64,7 +64,7 @@ def write_report(result: GateResult, meta: dict[str, Any], config: QualityConfig
     table("Errors (the night is rejected)", result.failures)
     table("Warnings (reported, the night goes on)", result.warnings)
 
-    lines.extend(["## Files", "", "| file | rows | volume band | baseline |", "|---|---|---|---|"])
+    lines.extend(["## Files", "", "| file | rows | checked | volume band | baseline |", "|---|---|---|---|---|"])
     for spec in FILES:
         v = result.volume.get(spec.name, {})
         if v.get("evaluated"):
@@ -72,6 +72,8 @@ def write_report(result: GateResult, meta: dict[str, Any], config: QualityConfig
             base = f"median {v['median']} of {v['nights']} accepted nightly load(s)"
         else:
             band, base = "not evaluated", v.get("why", "")
-        lines.append(f"| {spec.name} | {result.rows.get(spec.name, 0)} | {band} | {_md(base)} |")
+        slices = result.slices.get(spec.name)
+        checked = f"in {slices} slices of {config.rows_per_slice} rows" if slices else "whole"
+        lines.append(f"| {spec.name} | {result.rows.get(spec.name, 0)} | {checked} | {band} | {_md(base)} |")
     lines.append("")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -7,11 +7,12 @@ record number) and counts, never values.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from footprint.errors import DataError
-from footprint.gate.suites import ROW
+from footprint.gate.suites import ERROR, ROW
 
 
 class QualityGateError(DataError):
@@ -78,6 +79,7 @@ class GateResult:
     report_path: Path | None
     rows: dict[str, int] = field(default_factory=dict)  # file name -> rows in the night
     volume: dict[str, dict] = field(default_factory=dict)  # file name -> band used (or why none)
+    slices: dict[str, int] = field(default_factory=dict)  # file name -> slices it was checked in (none: whole)
     expectations: int = 0
     seconds: float = 0.0
 
@@ -109,9 +111,33 @@ class GateResult:
             "seconds": round(self.seconds, 2),
             "rows": self.rows,
             "volume": self.volume,
+            "slices": self.slices,
             "findings": [asdict(f) for f in self.failures + self.warnings],
             "report": str(self.report_path) if self.report_path else None,
         }
+
+
+def merge_slices(findings: list[Finding], suite: Any, rows: int, config: Any) -> list[Finding]:
+    """A file's findings slice by slice as the file's, one per check and column in the suite's
+    order: counts added up, the first row ids in the file's order, the file's element count."""
+    parts: dict[tuple[str, str | None], list[Finding]] = {}
+    for f in findings:
+        parts.setdefault((f.check, f.column), []).append(f)
+    order = [(e.meta["check"], e.meta["column"]) for e in suite.expectations]
+    return [_merged(parts[key], rows, config.row_ids_per_finding) for key in order if key in parts]
+
+
+def _merged(parts: list[Finding], rows: int, row_ids: int) -> Finding:
+    counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+    first = parts[0]
+    return replace(
+        first,
+        severity=ERROR if any(p.severity == ERROR for p in parts) else first.severity,
+        unexpected_count=sum(counts) if counts else None,
+        element_count=None if first.element_count is None else rows,
+        row_ids=sorted((r for p in parts for r in p.row_ids), key=lambda r: r.get(ROW) or 0)[:row_ids],
+        detail=next((p.detail for p in parts if p.detail), ""),
+    )
 
 
 def row_id_text(row: dict) -> str:

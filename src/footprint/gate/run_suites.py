@@ -66,6 +66,21 @@ def run_suite(spec: FileSpec, suite: Any, frame: pd.DataFrame, params: dict[str,
     return failed
 
 
+def run_file_checks(spec: FileSpec, suite: Any, rows: int, params: dict[str, Any]) -> list[Any]:
+    """The suite's file-level expectations (those naming no column: the row count), on a frame
+    of the file's whole length, for a file whose rows are checked in slices."""
+    import numpy as np
+    import pandas as pd
+
+    # One byte a row: the row count is all a file-level expectation reads.
+    frame = pd.DataFrame({ROW: np.zeros(rows, dtype=np.int8)})
+    batch = _gx_batch_definition(spec.table).get_batch(batch_parameters={"dataframe": frame})
+    return [
+        batch.validate(e, expectation_parameters=params, result_format="SUMMARY")
+        for e in suite.expectations if e.meta.get("column") is None
+    ]
+
+
 def findings_of(spec: FileSpec, results: list[Any], config: QualityConfig,
                 volume_info: dict[str, dict[str, Any]]) -> list[Finding]:
     found = []

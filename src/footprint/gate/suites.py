@@ -288,7 +288,10 @@ class SuiteModule:
 
     FILE: the contract FileSpec; REFERENCES: {column: target table};
     build_suite(config) -> ExpectationSuite; derive(frame, night) (optional):
-    adds the file's own helper columns before sensitive columns are dropped.
+    adds the file's own helper columns before sensitive columns are dropped;
+    ROW_BY_ROW (optional, False): every helper column derive() adds is a fact of one row
+    (with what it looks up in other files), so a large night of the file can be checked in
+    slices of rows.
     """
 
     spec: FileSpec
@@ -296,6 +299,7 @@ class SuiteModule:
     build_suite: Any
     derive: Any
     module: ModuleType
+    row_by_row: bool = False
 
 
 def load_suite_modules(directory: Path) -> dict[str, SuiteModule]:
@@ -322,5 +326,16 @@ def load_suite_modules(directory: Path) -> dict[str, SuiteModule]:
             build_suite=module.build_suite,
             derive=getattr(module, "derive", None),
             module=module,
+            row_by_row=bool(getattr(module, "ROW_BY_ROW", False)),
         )
+    _no_slices_of_looked_up_files(modules)
     return modules
+
+
+def _no_slices_of_looked_up_files(modules: dict[str, SuiteModule]) -> None:
+    """A file other files' ids must be found in is read whole: a slice of it would not hold them."""
+    targets = {target for m in modules.values() for target in m.references.values()}
+    for table in sorted(targets):
+        if modules[table].row_by_row:
+            raise FootprintError(f"{modules[table].module.__file__}: ROW_BY_ROW, but other files' references "
+                                 f"look ids up in {modules[table].spec.name}: it must be read whole")

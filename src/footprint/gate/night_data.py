@@ -29,6 +29,7 @@ from footprint.gate.dates import parse_temporal
 from footprint.gate.suites import ROW, QualityConfig, as_flag, flag, is_in, parsed, repeated
 from footprint.warehouse import Connection
 from footprint.warehouse import frame as query_frame
+from footprint.warehouse import frames as query_frames
 from footprint.warehouse.base import RAW
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ def read_night_meta(conn: Connection, extract_date: dt.date) -> dict[str, Any]:
 
 def read_frames(conn: Connection, extract_date: dt.date, skip: Collection[str] = ()) -> dict[str, pd.DataFrame]:
     """Each file's night whole, but the files in `skip` (those checked in slices)."""
-    return {spec.table: _read(conn, spec, "", [extract_date]) for spec in FILES if spec.table not in skip}
+    return {spec.table: _read(conn, spec, extract_date) for spec in FILES if spec.table not in skip}
 
 
 def files_to_slice(conn: Connection, extract_date: dt.date, modules: dict[str, suites.SuiteModule],
@@ -201,36 +202,36 @@ def files_to_slice(conn: Connection, extract_date: dt.date, modules: dict[str, s
     counts = {}
     for table, module in modules.items():
         if module.row_by_row:
-            sql = f"select count(*) as n from {RAW}.{table} where _extract_date = %s"  # noqa: S608
-            rows = int(query_frame(conn, sql, [extract_date]).iloc[0, 0])
+            rows = _count_rows(conn, table, extract_date)
             if rows > rows_per_slice:
                 counts[table] = rows
     return counts
 
 
 def read_slices(conn: Connection, extract_date: dt.date, spec: FileSpec, rows_per_slice: int) -> Iterator[pd.DataFrame]:
-    """The file's night in slices of consecutive CSV records, in the file's order."""
-    sql = f"select min({ROW}) as lo, max({ROW}) as hi from {RAW}.{spec.table} where _extract_date = %s"  # noqa: S608
-    bounds = query_frame(conn, sql, [extract_date]).iloc[0]
-    if bounds.isna().any():
-        return
-    for start in range(int(bounds["lo"]), int(bounds["hi"]) + 1, rows_per_slice):
-        frame = _read(conn, spec, f" and {ROW} between %s and %s", [extract_date, start, start + rows_per_slice - 1])
-        if len(frame):
-            yield frame
+    """The file's night `rows_per_slice` rows at a time, from one query read as it goes."""
+    for frame in query_frames(conn, _select(spec), [extract_date], rows_per_slice):
+        yield _prepared(frame, spec)
 
 
-def _read(conn: Connection, spec: FileSpec, where: str, params: list[Any]) -> pd.DataFrame:
-    cols = _needed_columns(spec)
-    sql = (
-        f"select {', '.join(cols)}, {ROW} from {RAW}.{spec.table} "  # noqa: S608 (contract names)
-        f"where _extract_date = %s{where}"
+def _read(conn: Connection, spec: FileSpec, extract_date: dt.date) -> pd.DataFrame:
+    return _prepared(query_frame(conn, _select(spec), [extract_date]), spec)
+
+
+def _select(spec: FileSpec) -> str:
+    return (
+        f"select {', '.join(_needed_columns(spec))}, {ROW} from {RAW}.{spec.table} "  # noqa: S608 (contract names)
+        "where _extract_date = %s"
     )
-    frame = _normalise(query_frame(conn, sql, params), cols)
+
+
+def _prepared(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    frame = _normalise(frame, _needed_columns(spec))
     frame[ROW] = frame[ROW].astype("int64")
     # The loader writes a file's rows in the file's order and a scan gives them back in it
     # (DuckDB keeps insertion order): an `order by` cost England's initial night 16 s and
-    # 6 GB at the gate's peak to sort what was sorted. Rows out of order are sorted here.
+    # 6 GB at the gate's peak to sort what was sorted. Rows out of order are sorted here (a
+    # slice's among themselves: its findings' row ids are put in the file's order when added up).
     if not frame[ROW].is_monotonic_increasing:
         frame = frame.sort_values(ROW, kind="stable", ignore_index=True)
     return frame

@@ -88,6 +88,12 @@ def frame(conn: Connection, sql: str, params: Params = ()) -> pd.DataFrame:
     return target_of(conn).frame(conn, sql, params)
 
 
+def frames(conn: Connection, sql: str, params: Params, rows: int) -> Iterator[pd.DataFrame]:
+    """One query into pandas `rows` rows at a time, read as they are needed: the connection
+    stays free for other queries between two frames."""
+    return target_of(conn).frames(conn, sql, params, rows)
+
+
 def published_tables(conn: Connection) -> list[str]:
     """Names of the published marts on a `connect_marts` connection (tables on DuckDB, views on PostgreSQL)."""
     return target_of(conn).published_tables(conn)
@@ -95,5 +101,5 @@ def published_tables(conn: Connection) -> list[str]:
 
 __all__ = [
     "SCHEMAS", "Connection", "Cursor", "Params", "Target", "connect", "connect_marts", "execute",
-    "fetch_all", "fetch_value", "frame", "is_duckdb", "published_tables", "target_named", "target_of",
+    "fetch_all", "fetch_value", "frame", "frames", "is_duckdb", "published_tables", "target_named", "target_of",
 ]

@@ -9,7 +9,7 @@ same `Target` protocol in a module of its own: `duckdb.py`, `postgres.py`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -104,6 +104,8 @@ class Target(Protocol):
     def execute(self, conn: Connection, sql: str, params: Params = ()) -> Cursor: ...
 
     def frame(self, conn: Connection, sql: str, params: Params = ()) -> pd.DataFrame: ...
+
+    def frames(self, conn: Connection, sql: str, params: Params, rows: int) -> Iterator[pd.DataFrame]: ...
 
     def insert_rows(self, conn: Connection, table: str, columns: Sequence[str],
                     rows: Sequence[Sequence[str]]) -> None: ...

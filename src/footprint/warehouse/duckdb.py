@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,14 @@ class DuckDBTarget:
 
     def frame(self, conn: Connection, sql: str, params: Params = ()) -> pd.DataFrame:
         return _duck(conn).sql(sql.replace("%s", "?"), params=list(params)).to_arrow_table().to_pandas()
+
+    def frames(self, conn: Connection, sql: str, params: Params, rows: int) -> Iterator[pd.DataFrame]:
+        # A cursor of its own: a query on the connection would end the one being streamed. It
+        # reads what is committed, as the gate's reads are.
+        with _for_pandas(_duck(conn).cursor()) as cursor:
+            reader = cursor.sql(sql.replace("%s", "?"), params=list(params)).to_arrow_reader(rows)
+            for batch in reader:
+                yield batch.to_pandas()
 
     def insert_rows(self, conn: Connection, table: str, columns: Sequence[str],
                     rows: Sequence[Sequence[str]]) -> None:

@@ -99,12 +99,21 @@ class DuckDBTarget:
         return _duck(conn).sql(sql.replace("%s", "?"), params=list(params)).to_arrow_table().to_pandas()
 
     def frames(self, conn: Connection, sql: str, params: Params, rows: int) -> Iterator[pd.DataFrame]:
+        import pyarrow as pa
+
         # A cursor of its own: a query on the connection would end the one being streamed. It
         # reads what is committed, as the gate's reads are.
         with _for_pandas(_duck(conn).cursor()) as cursor:
             reader = cursor.sql(sql.replace("%s", "?"), params=list(params)).to_arrow_reader(rows)
+            pending = reader.schema.empty_table()
+            # The reader's batches end at a row group (122,880 rows) whatever size is asked for.
             for batch in reader:
-                yield batch.to_pandas()
+                pending = pa.concat_tables([pending, pa.Table.from_batches([batch])])
+                while pending.num_rows >= rows:
+                    yield pending.slice(0, rows).to_pandas()
+                    pending = pending.slice(rows)
+            if pending.num_rows:
+                yield pending.to_pandas()
 
     def insert_rows(self, conn: Connection, table: str, columns: Sequence[str],
                     rows: Sequence[Sequence[str]]) -> None:

@@ -728,6 +728,27 @@ def test_a_nightly_build_leaves_only_the_calendar_and_its_tests_as_built(tmp_pat
     assert {"int_notifications__due", "int_notifications__working_hours"} <= nightly
 
 
+@pytest.mark.slow  # a full build and a nightly one
+def test_a_full_build_parses_ahead_so_the_nightly_build_that_follows_does_not(duckdb_built, tmp_path, monkeypatch):
+    """dbt parses the whole project again when the vars differ from its last parse's: a full build
+    parses for the nightly builds' vars as well, so the first night after it does not pay for it."""
+    import shutil
+
+    from footprint.transform.dbt_runner import run_dbt
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    shutil.copy(duckdb_built["settings"].duckdb_path, tmp_path / "warehouse.duckdb")
+    settings = _settings(tmp_path, "duckdb")
+    as_the_dag_builds = ["build", "--exclude-resource-type", "unit_test"]
+    run_dbt([*as_the_dag_builds, "--full-refresh"], settings)
+    nightly_parse = tmp_path / "target" / "scoped" / "partial_parse.msgpack"
+    parsed_at = nightly_parse.stat().st_mtime_ns
+    run_dbt(as_the_dag_builds, settings)
+    assert (tmp_path / "target" / "scoped" / "graph_summary.json").stat().st_mtime_ns > parsed_at, \
+        "the second build should be a nightly one"
+    assert nightly_parse.stat().st_mtime_ns == parsed_at, "the nightly build parsed the project again"
+
+
 def test_footprint_build_passes_dbt_arguments_and_criteria(monkeypatch, tmp_path):
     import json
 

@@ -133,7 +133,8 @@ def _parse_for_nightly_builds(settings: Settings, dbt_vars: dict[str, Any]) -> N
     after its initial delivery took 30 s). A failure here only costs that night the parse."""
     from dbt.cli.main import dbtRunner
 
-    cli = dbt_command_line(["parse"], settings, {**dbt_vars, "build_scope": NIGHTLY_SCOPE})
+    # Quiet: a command's output (`footprint compare --format json`) must stay its own.
+    cli = dbt_command_line(["parse", "--quiet"], settings, {**dbt_vars, "build_scope": NIGHTLY_SCOPE})
     try:
         parsed = dbtRunner().invoke(cli).success
     except Exception:  # noqa: BLE001 - the build is done and recorded; the next night parses

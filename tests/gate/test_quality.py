@@ -444,6 +444,8 @@ def test_a_file_checked_in_slices_cannot_be_looked_up(tmp_path):
     by name instead, and a file other files' ids are found in cannot be declared row by row."""
     import shutil
 
+    import pandas as pd
+
     from footprint.errors import FootprintError
     from footprint.gate.night_data import NightView
     from footprint.gate.suites import QualityConfig, load_suite_modules
@@ -451,7 +453,7 @@ def test_a_file_checked_in_slices_cannot_be_looked_up(tmp_path):
 
     view = NightView(None, START, dt.datetime(2022, 3, 2), {}, QualityConfig(), {}, sliced={"case_notes"})
     with pytest.raises(FootprintError, match="case_notes.csv is checked in slices"):
-        view.known("case_notes", __import__("pandas").Series(["1"]))
+        view.known("case_notes", pd.Series(["1"]))
     copied = tmp_path / "expectations"
     shutil.copytree(EXPECTATIONS_DIR, copied)
     person = copied / "ssd_person.py"

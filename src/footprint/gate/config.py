@@ -2,8 +2,9 @@
 
 Severities per check, per file and check, or per column; volume bands; the
 columns allowed to hold future dates; the earliest plausible date; the age a
-child in care cannot reach; how many rows of a large file are checked at a time. An unknown check, file or column is refused, so a
-typo fails the gate's start rather than silently switching a check off.
+child in care cannot reach; how many rows of a large file are checked at a time.
+An unknown check, file or column is refused, so a typo fails the gate's start
+rather than silently switching a check off.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Any
 from footprint.errors import FootprintError, TransientError
 from footprint.settings import DBT_PROJECT_DIR, Settings
 from footprint.transform.criteria import criteria_vars, validate_criteria
+from footprint.transform.incremental import NIGHTLY_SCOPE
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ DBT_COMMANDS = {
     "docs", "source", "run-operation", "debug", "clean", "deps", "retry", "clone", "init",
 }
 _FAILED = {"error", "fail", "runtime error"}
-NIGHTLY_SCOPE = "children"  # the build_scope var of a nightly build (footprint.transform.incremental)
 # Commands that run models: the `review` sources must exist before them, reviewed or not.
 _READS_REVIEWS = {"build", "run", "test", "retry", "show"}
 # Commands that build models: a build plan decides how much of the history they work out again.

@@ -87,9 +87,12 @@ NIGHTLY_EXCLUDES = ("--exclude", "tag:code_only")
 # dbt options that keep the whole project selected.
 _WHOLE_PROJECT = {"--exclude-resource-type", "--resource-type", "--resource-types", "--exclude-resource-types"}
 
+NIGHTLY_SCOPE = "children"  # the build_scope var of a nightly build
+
+
 @dataclass(frozen=True)
 class BuildPlan:
-    """`scope` is 'children' (the nightly path) or 'all' (a full build, reason says why)."""
+    """`scope` is NIGHTLY_SCOPE (the nightly path) or 'all' (a full build, reason says why)."""
 
     scope: str
     reason: str
@@ -200,7 +203,7 @@ def _plan(conn: Connection, print_: str, args: Sequence[str], iro_role: str) -> 
     built_print, built, built_as_of = (
         (ledger[0][0], tuple(tuple(n) for n in json.loads(ledger[0][1])), ledger[0][2]) if ledger else (None, (), None)
     )
-    plan = BuildPlan("children", "", print_, nights, as_of, record=is_whole_project(args),
+    plan = BuildPlan(NIGHTLY_SCOPE, "", print_, nights, as_of, record=is_whole_project(args),
                      built=built, built_as_of=built_as_of)
     full = _full_build_reason(conn, plan, args, built_print if ledger else None, iro_role)
     return dataclasses.replace(plan, scope="all", reason=full) if full else plan

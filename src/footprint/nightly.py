@@ -125,6 +125,7 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
     would otherwise build without it, succeed, and let publish go on as if it had passed.
     A build that failed for want of the warehouse (TransientError) rejects nothing: it is retried."""
     from footprint.publish.roles import TRANSFORMER, acting_as
+    from footprint.transform.dbt_runner import release_dbt
 
     settings = settings or Settings.from_env()
     with acting_as(TRANSFORMER):
@@ -132,8 +133,11 @@ def build(extract_date: dt.date, settings: Settings | None = None) -> None:
     if status != NIGHT_ACCEPTED:  # not recorded: the step that rejected it has
         raise DataError(f"night {extract_date} is {status or 'not loaded'}, not accepted: not built.",
                         fix="load it again (corrected if need be) and rerun it from the load", step="dbt build")
-    with _step(extract_date, settings), acting_as(TRANSFORMER):
-        _build_or_reject(extract_date, settings)
+    try:
+        with _step(extract_date, settings), acting_as(TRANSFORMER):
+            _build_or_reject(extract_date, settings)
+    finally:
+        release_dbt()  # the step's process ends here in a DAG run
 
 
 def _build_or_reject(extract_date: dt.date, settings: Settings) -> None:

@@ -54,6 +54,10 @@ def test_scheduler_runs_a_night_triggered_through_the_rest_api(pg_server, tmp_pa
             tis = airflow.api(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
             pytest.fail(f"run {state}: " + ", ".join(f"{t['task_id']}={t['state']}" for t in tis["task_instances"]))
         assert (tmp_path / "warehouse" / "marts.duckdb").exists(), "the night published its marts"
+    # A task's process ends with os._exit: what dbt left would be reported, as errors, in its log.
+    logs = "".join(path.read_text(errors="replace") for path in (tmp_path / "airflow").rglob("*.log"))
+    assert "dbt_build" in logs
+    assert "leaked semaphore" not in logs, "the build task left dbt's semaphores to the resource tracker"
 
 
 def test_catching_up_after_an_outage_runs_the_missed_nights_in_order_one_at_a_time(pg_server, tmp_path, monkeypatch):

@@ -48,6 +48,21 @@ def test_a_failing_step_fails_the_benchmark() -> None:
         in_own_process(fails)
 
 
+def test_a_step_that_keeps_a_named_semaphore_ends_without_a_leak_warning(tmp_path: Path) -> None:
+    # As dbt's build does: its locks are named semaphores that live as long as the process. A
+    # fresh interpreter, so that the resource tracker's report is on the captured stderr.
+    script = tmp_path / "step.py"
+    script.write_text(
+        "import multiprocessing\n"
+        "from footprint.devtools.bench_nightly import in_own_process\n"
+        "kept = []\n"
+        "in_own_process(lambda: kept.append(multiprocessing.get_context('spawn').Lock()))\n"
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "leaked semaphore" not in run.stderr
+
+
 @pytest.mark.dbt
 @pytest.mark.slow
 def test_the_benchmark_times_and_weighs_every_step_of_every_night(tmp_path: Path) -> None:
@@ -59,6 +74,7 @@ def test_the_benchmark_times_and_weighs_every_step_of_every_night(tmp_path: Path
     run = subprocess.run([sys.executable, "-m", "footprint.devtools.bench_nightly", *args], env=env,
                          capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
+    assert "leaked semaphore" not in run.stderr
 
     result = json.loads((tmp_path / "bench-nightly.json").read_text())
     kinds = [night["kind"] for night in result["nights"]]

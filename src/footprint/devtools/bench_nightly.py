@@ -19,13 +19,15 @@ import datetime as dt
 import importlib
 import json
 import logging
+import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from footprint.contract import MANIFEST_NAME
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_START = dt.date(2022, 3, 1)
 GOAL = 0.10
+_FORK = multiprocessing.get_context("fork")
 
 
 @dataclass
@@ -91,24 +94,31 @@ def in_own_process(call: Callable[[], object]) -> float:
     survive a fork, and a child that parses would wait for it for ever."""
     sys.stdout.flush()
     sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through its exit status
-        code = 0
-        try:
-            call()
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            logging.shutdown()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
-    _, status, usage = os.wait4(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise RuntimeError(f"a benchmark step failed (exit status {code}): see above")
-    return usage.ru_maxrss / (1024 * 1024)  # KiB on Linux
+    # multiprocessing's own fork, not a bare os.fork: its child runs the finalizers of what the
+    # step made before it exits, so the named semaphores dbt creates are released, not reported
+    # as leaked when the child's resource tracker stops.
+    receive, send = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_report_peak, args=(call, send), name="bench-step")
+    child.start()
+    send.close()
+    try:
+        peak_kib = receive.recv()
+    except EOFError:  # the step raised: its traceback is on stderr already
+        peak_kib = None
+    finally:
+        receive.close()
+        child.join()
+    if child.exitcode != 0 or peak_kib is None:
+        raise RuntimeError(f"a benchmark step failed (exit status {child.exitcode}): see above")
+    return peak_kib / (1024 * 1024)  # KiB on Linux
+
+
+def _report_peak(call: Callable[[], object], send: Connection) -> None:
+    try:
+        call()
+        send.send(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    finally:
+        logging.shutdown()
 
 
 def _timed(timing: NightTiming, step: str, call: Callable[[], object]) -> None:

@@ -8,6 +8,7 @@ never a value from the data.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -226,6 +227,18 @@ def _release_duckdb() -> None:
     if environment is not None:
         with contextlib.suppress(Exception):
             environment.close()
+
+
+def release_dbt() -> None:
+    """Let go of what dbt keeps in the process after its runs: its adapters and, through them, the
+    parsed project, whose locks are named semaphores. A task process that Airflow forked ends with
+    os._exit, which runs no finalizers: without this, the resource tracker reports the semaphores
+    as leaked, at error level, in every night's build log. dbt's next run sets up its adapters
+    again anyway."""
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()
+    gc.collect()  # the parsed project's objects refer to each other: only the collector frees them
 
 
 def _failure_message(command: str, result: Any) -> str:

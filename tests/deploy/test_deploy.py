@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
+import sys
+import warnings
+from itertools import takewhile
 
 import pytest
 import yaml
@@ -20,11 +24,13 @@ AIRFLOW_SERVICES = {
     "airflow-triggerer": "triggerer",
 }
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}")
+ENV_EXAMPLE = (ROOT / ".env.example").read_text().splitlines()
+GENERATOR = re.compile(r'python3 -c "([^"]+)"')
 
 
 def documented_variables() -> set[str]:
     names = set()
-    for line in (ROOT / ".env.example").read_text().splitlines():
+    for line in ENV_EXAMPLE:
         if "=" in line and not line.lstrip().startswith("#"):
             names.add(line.split("=", 1)[0].strip())
     return names
@@ -134,3 +140,30 @@ def test_init_runs_the_project_commands_the_tests_exercise():
     with pytest.raises(SystemExit) as exit_info:
         main(["warehouse", "--help"])
     assert exit_info.value.code == 0
+
+
+def generated_as_documented(variable: str) -> str:
+    """A secret made by the command .env.example gives for it: in the comment just above it, else
+    the one at the top of the file."""
+    at = next(i for i, line in enumerate(ENV_EXAMPLE) if line.startswith(f"{variable}="))
+    above = list(takewhile(lambda line: line.startswith("#"), reversed(ENV_EXAMPLE[:at])))
+    command = next(match[1] for line in [*above, *ENV_EXAMPLE] if (match := GENERATOR.search(line)))
+    run = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, check=True, timeout=60)
+    return run.stdout.strip()
+
+
+def test_a_fernet_key_made_as_documented_encrypts_and_decrypts():
+    from cryptography.fernet import Fernet  # what Airflow encrypts connections and variables with
+
+    fernet = Fernet(generated_as_documented("AIRFLOW_FERNET_KEY"))
+    assert fernet.decrypt(fernet.encrypt(b"a connection's password")) == b"a connection's password"
+
+
+def test_a_jwt_secret_made_as_documented_signs_airflows_tokens_without_a_warning():
+    import jwt
+
+    secret = generated_as_documented("AIRFLOW_JWT_SECRET")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyJWT warns of a key shorter than HS512 wants
+        token = jwt.encode({"sub": "a task"}, secret, algorithm="HS512")  # Airflow's with a secret
+    assert jwt.decode(token, secret, algorithms=["HS512"])["sub"] == "a task"

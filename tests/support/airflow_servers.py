@@ -86,7 +86,7 @@ def services_env(pg_server, database: str, home: Path, port: int, **extra: str) 
         AIRFLOW__API__PORT=str(port),
         AIRFLOW__API__WORKERS="1",
         AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
-        AIRFLOW__API_AUTH__JWT_SECRET="test-jwt-secret-of-sufficient-length",
+        AIRFLOW__API_AUTH__JWT_SECRET="test-jwt-secret-of-at-least-the-64-bytes-that-hs512-wants-0123456789",  # HS512 warns below 64 bytes
         AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
         AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(home / "passwords.json"),
         AIRFLOW__LOGGING__BASE_LOG_FOLDER=str(home / "logs"),
